@@ -1,0 +1,51 @@
+"""The one way a view reaches a child: through the signed-in user's membership.
+
+Every child-scoped view in every app starts with `child_for`. Nothing else looks children
+up by id for a request, so a missing check cannot open another family's records.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from uuid import UUID
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from caregiver.models import Child, Membership, User
+
+
+class Need(Enum):
+    READ = "read"  # any member: owner, caregiver, clinician
+    WRITE = "write"  # owners and caregivers
+    MANAGE = "manage"  # owners only: the team, the child's settings, the audit trail
+
+
+class AuthedRequest(HttpRequest):
+    user: User
+
+
+def child_for(request: HttpRequest, child_id: UUID | str, need: Need = Need.READ) -> Child:
+    """The child if the user is on its care team, with `child.membership` set.
+
+    Non-members (and anonymous users) get 404, so a child's existence is not revealed;
+    members whose role lacks `need` get 403. One query.
+    """
+    if isinstance(request.user, AnonymousUser) or not request.user.is_authenticated:
+        raise Http404
+    try:
+        child_uuid = child_id if isinstance(child_id, UUID) else UUID(str(child_id))
+    except ValueError:
+        raise Http404 from None
+    membership = get_object_or_404(
+        Membership.objects.select_related("child"), user=request.user, child__public_id=child_uuid
+    )
+    if need is Need.WRITE and not membership.can_write:
+        raise PermissionDenied
+    if need is Need.MANAGE and not membership.is_owner:
+        raise PermissionDenied
+    child = membership.child
+    child.membership = membership
+    return child

@@ -1,0 +1,125 @@
+"""Signing up, the account page, the user's data export and account deletion."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from caregiver import audit
+from caregiver.access import AuthedRequest
+from caregiver.export import user_export
+from caregiver.forms import ConfirmPasswordForm, SignupForm
+from caregiver.models import Child, Membership, Role
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(safe_next(request, reverse("home")))
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(safe_next(request, reverse("home")))
+    return render(request, "registration/signup.html", {"form": form, "next": safe_next(request, "")})
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    """One child: straight to their page. Several: the switcher. None: how to start."""
+    memberships = list(Membership.objects.filter(user=request.user).select_related("child").order_by("child__name"))
+    if len(memberships) == 1:
+        return redirect("seizures:home", child_id=memberships[0].child.public_id)
+    return render(request, "caregiver/home.html", {"memberships": memberships})
+
+
+@require_GET
+def account(request: AuthedRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("child").order_by("child__name")
+    return render(request, "caregiver/account.html", {"memberships": memberships})
+
+
+@require_GET
+def account_export(request: AuthedRequest) -> HttpResponse:
+    """Everything held about the user and their children, as a JSON download (audited)."""
+    with transaction.atomic():
+        data = user_export(request.user)
+        for membership in Membership.objects.filter(user=request.user).select_related("child"):
+            child = membership.child
+            child.membership = membership
+            audit.record(request.user, "export", child=child, obj=child, summary=_("Downloaded all data as JSON"))
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="seizure-log-export-{stamp}.json"'
+    return response
+
+
+def _children_only_owned_by(user) -> list[Child]:
+    """Children the user alone owns: deleting the account deletes them and their records."""
+    owned = Membership.objects.filter(user=user, role=Role.OWNER).values("child")
+    return list(
+        Child.objects.filter(pk__in=owned)
+        .annotate(owners=Count("memberships", filter=Q(memberships__role=Role.OWNER)))
+        .filter(owners=1)
+        .order_by("name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    form = ConfirmPasswordForm(request.POST or None, user=user)
+    sole = _children_only_owned_by(user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for child in sole:
+                audit.record(user, "delete", obj=child, summary=f"Deleted child {child.name} with the account")
+                child.delete()
+            for membership in Membership.objects.filter(user=user).select_related("child"):
+                audit.record(user, "leave", child=membership.child, obj=membership, summary="Account deleted")
+            # Memberships cascade; what they logged for children who stay is kept, unnamed.
+            user.delete()
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("login")
+    others = Membership.objects.filter(user=user).exclude(child__in=sole).select_related("child")
+    return render(request, "caregiver/account_delete.html", {"form": form, "sole": sole, "others": others})

@@ -1,0 +1,180 @@
+"""The care team: members and roles, invitations, leaving."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caregiver import audit
+from caregiver.access import AuthedRequest, Need, child_for
+from caregiver.forms import InviteForm, RoleForm
+from caregiver.models import Child, Invitation, Membership, Role, hash_token
+
+
+def _owner_count(child: Child) -> int:
+    return child.memberships.filter(role=Role.OWNER).count()
+
+
+@require_GET
+def team(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    child = child_for(request, child_id)
+    members = child.memberships.select_related("user").order_by("created_at")
+    invitations = child.invitations.pending().order_by("-created_at") if child.membership.is_owner else []
+    return render(
+        request,
+        "caregiver/team.html",
+        {
+            "child": child,
+            "members": members,
+            "invitations": invitations,
+            "invite_form": InviteForm(child=child),
+            "roles": Role.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Owners invite by e-mail; the link is single-use and expires after 7 days."""
+    child = child_for(request, child_id, Need.MANAGE)
+    form = InviteForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            invitation, token = Invitation.issue(
+                child=child, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
+            )
+            audit.record(
+                request.user,
+                "invite",
+                child=child,
+                obj=invitation,
+                summary=f"Invited {invitation.email} as {invitation.role}",
+            )
+        link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
+        context = {"child": child, "invitation": invitation, "link": link, "inviter": request.user}
+        send_mail(
+            _("You are invited to %(name)s’s seizure log") % {"name": child.name},
+            render_to_string("caregiver/invitation_email.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+        )
+        # The owner sees the link once too, to pass on by another channel if mail is slow.
+        return render(request, "caregiver/invitation_sent.html", context)
+    return render(request, "caregiver/invite.html", {"child": child, "form": form})
+
+
+@require_POST
+def invitation_cancel(request: AuthedRequest, child_id: UUID, invitation_id: UUID) -> HttpResponse:
+    child = child_for(request, child_id, Need.MANAGE)
+    invitation = get_object_or_404(child.invitations.pending(), public_id=invitation_id)
+    with transaction.atomic():
+        audit.record(
+            request.user, "cancel_invite", child=child, obj=invitation, summary=f"Cancelled {invitation.email}"
+        )
+        invitation.delete()
+    messages.success(request, _("The invitation has been cancelled."))
+    return redirect("team", child_id=child.public_id)
+
+
+@require_POST
+def member_role(request: AuthedRequest, child_id: UUID, member_id: UUID) -> HttpResponse:
+    child = child_for(request, child_id, Need.MANAGE)
+    with transaction.atomic():
+        member = get_object_or_404(child.memberships.select_for_update().select_related("user"), public_id=member_id)
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the listed roles."))
+        elif member.role == Role.OWNER and form.cleaned_data["role"] != Role.OWNER and _owner_count(child) == 1:
+            messages.error(request, _("A child needs at least one owner. Make someone else an owner first."))
+        else:
+            member.role = form.cleaned_data["role"]
+            member.save(update_fields=["role"])
+            audit.record(
+                request.user,
+                "change_role",
+                child=child,
+                obj=member,
+                summary=f"{member.user.email} is now {member.role}",
+            )
+            messages.success(
+                request, _("%(who)s is now %(role)s.") % {"who": member.user, "role": member.get_role_display()}
+            )
+    return redirect("team", child_id=child.public_id)
+
+
+@require_POST
+def member_remove(request: AuthedRequest, child_id: UUID, member_id: UUID) -> HttpResponse:
+    child = child_for(request, child_id, Need.MANAGE)
+    with transaction.atomic():
+        member = get_object_or_404(child.memberships.select_for_update().select_related("user"), public_id=member_id)
+        if member.role == Role.OWNER and _owner_count(child) == 1:
+            messages.error(request, _("A child needs at least one owner. Make someone else an owner first."))
+            return redirect("team", child_id=child.public_id)
+        audit.record(request.user, "remove_member", child=child, obj=member, summary=f"Removed {member.user.email}")
+        member.delete()
+    messages.success(request, _("%(who)s no longer has access.") % {"who": member.user})
+    if member.user_id == request.user.pk:
+        return redirect("home")
+    return redirect("team", child_id=child.public_id)
+
+
+@require_POST
+def team_leave(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Anyone may leave, except the last owner, who must hand over or delete the child."""
+    child = child_for(request, child_id)
+    with transaction.atomic():
+        if child.membership.is_owner and _owner_count(child) == 1:
+            messages.error(
+                request,
+                _("You are the only owner. Make someone else an owner first, or delete the child's diary."),
+            )
+            return redirect("team", child_id=child.public_id)
+        audit.record(request.user, "leave", child=child, obj=child.membership, summary=f"{request.user.email} left")
+        child.membership.delete()
+    messages.success(request, _("You have left %(name)s’s care team.") % {"name": child.name})
+    return redirect("home")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone holding the link may join once, signing in or up first if needed."""
+    invitation = Invitation.objects.select_related("child", "invited_by").filter(token_hash=hash_token(token)).first()
+    if invitation is None or not invitation.is_usable:
+        return render(request, "caregiver/invitation_invalid.html", {"invitation": invitation}, status=404)
+    if not request.user.is_authenticated:
+        return render(request, "caregiver/invitation_accept.html", {"invitation": invitation, "path": request.path})
+    existing = Membership.objects.filter(user=request.user, child=invitation.child).first()
+    if request.method == "POST":
+        with transaction.atomic():
+            # Lock the row so two tabs accepting at once use the link only once.
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if not locked.is_usable:
+                return render(request, "caregiver/invitation_invalid.html", {"invitation": locked}, status=404)
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = request.user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+            child = invitation.child
+            if existing is None:
+                child.membership = Membership.objects.create(user=request.user, child=child, role=locked.role)
+                audit.record(
+                    request.user, "join", child=child, obj=child.membership, summary=f"Joined as {locked.role}"
+                )
+        if existing is None:
+            messages.success(request, _("You have joined %(name)s’s care team.") % {"name": child.name})
+        else:
+            messages.info(request, _("You were already on this care team; your role is unchanged."))
+        return redirect("seizures:home", child_id=invitation.child.public_id)
+    return render(request, "caregiver/invitation_accept.html", {"invitation": invitation, "existing": existing})
