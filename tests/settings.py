@@ -10,3 +10,9 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from caregiver.settings import *  # noqa: E402,F403
+
+# Tests read static files from the apps (no collectstatic step); a dedicated test builds the
+# hashed, compressed set the way production does.
+STORAGES = STORAGES | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

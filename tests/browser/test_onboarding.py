@@ -1,0 +1,56 @@
+"""A family's first minutes, in a real phone-sized Chromium: sign up, add a child, invite a
+clinician, who accepts in their own browser and sees the child read-only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from caregiver.models import Membership, Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSPHRASE = "the long walk home through the park at dusk"
+
+
+def test_sign_up_add_child_invite_clinician_who_sees_read_only(new_context) -> None:
+    parent = new_context().new_page()
+    parent.goto("/accounts/signup/")
+    parent.get_by_label("E-mail address").fill("mum@example.com")
+    parent.get_by_label(re.compile(r"^Password:?$")).fill(PASSPHRASE)
+    parent.get_by_label("Password confirmation").fill(PASSPHRASE)
+    parent.get_by_role("button", name="Create account").click()
+    parent.get_by_role("link", name="Add your child").click()
+
+    parent.get_by_label("Name").fill("Robin")
+    parent.get_by_label("Date of birth").fill("2026-05-02")
+    parent.get_by_label("Household time zone").select_option("Europe/Berlin")
+    parent.get_by_role("button", name="Save").click()
+    parent.wait_for_url(re.compile(r"/c/[0-9a-f-]+/$"))
+
+    parent.get_by_role("link", name="Team").first.click()
+    parent.get_by_label("Their e-mail address").fill("neuro@example.org")
+    parent.get_by_label(re.compile(r"^Role:?$")).select_option("clinician")
+    parent.get_by_role("button", name="Send invitation").click()
+    link = parent.get_by_label("Invitation link").input_value()
+    assert link in mail.outbox[-1].body
+
+    clinician = new_context().new_page()
+    clinician.goto(link)
+    clinician.get_by_role("link", name="Create an account").click()
+    assert clinician.get_by_label("E-mail address").input_value() == "neuro@example.org"
+    clinician.get_by_label(re.compile(r"^Password:?$")).fill(PASSPHRASE + " too")
+    clinician.get_by_label("Password confirmation").fill(PASSPHRASE + " too")
+    clinician.get_by_role("button", name="Create account").click()
+    clinician.get_by_role("button", name="Accept invitation").click()
+    clinician.wait_for_url(re.compile(r"/c/[0-9a-f-]+/$"))
+    assert clinician.get_by_text("Robin").first.is_visible()
+
+    membership = Membership.objects.get(user__email="neuro@example.org")
+    assert membership.role == Role.CLINICIAN
+    clinician.goto(f"/c/{membership.child.public_id}/team/")
+    assert clinician.get_by_text("Invite someone").count() == 0
+    assert clinician.get_by_role("button", name="Change role").count() == 0
+    assert clinician.goto(f"/c/{membership.child.public_id}/settings/").status == 403
