@@ -1,0 +1,373 @@
+"""Episodes (seizures), cluster tallies and treatments.
+
+Reads of family data go through the QuerySets below, always scoped to one child:
+`Episode.objects.for_child(child).live().between(a, b)`. The child itself comes from
+`caregiver.access.child_for`, so scope follows membership.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caregiver.models import Child
+from seizures.signs import (
+    BY_KEY,
+    MAX_PATH_STEPS,
+    REGION_KEYS,
+    SIGNS,
+    Colour,
+    Limb,
+    Region,
+    Side,
+)
+
+# Longest seizure the diary accepts; anything longer is a mistake or a forgotten timer.
+MAX_DURATION = timedelta(hours=24)
+# A phone's clock may run a little ahead of the server's; a start this far ahead is still "now".
+CLOCK_SKEW = timedelta(minutes=2)
+RESTORE_WINDOW = timedelta(days=30)
+# A "+1" joins the current cluster when the previous tap came at most this long before.
+CLUSTER_GAP = timedelta(hours=1)
+
+
+def local_midnight(day: date, zone) -> datetime:
+    """The aware instant at which `day` begins in `zone` (a 23- or 25-hour day ends at the
+    next day's midnight, whatever the length)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+
+
+def day_bounds(day: date, zone) -> tuple[datetime, datetime]:
+    return local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def for_child(self, child: Child) -> EpisodeQuerySet:
+        return self.filter(child=child)
+
+    def live(self) -> EpisodeQuerySet:
+        """Not deleted. Every count, chart and list starts here."""
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> EpisodeQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    def restorable(self) -> EpisodeQuerySet:
+        return self.filter(deleted_at__gte=timezone.now() - RESTORE_WINDOW)
+
+    def between(self, start: datetime, end: datetime) -> EpisodeQuerySet:
+        """Started at or after `start` and before `end` (half-open, so days never overlap)."""
+        return self.filter(started_at__gte=start, started_at__lt=end)
+
+    def on_day(self, day: date, zone) -> EpisodeQuerySet:
+        return self.between(*day_bounds(day, zone))
+
+    def in_progress(self) -> EpisodeQuerySet:
+        return self.filter(in_progress=True)
+
+    def tallies(self) -> EpisodeQuerySet:
+        return self.filter(is_tally=True)
+
+    def with_sign(self, key: str) -> EpisodeQuerySet:
+        if key not in BY_KEY:
+            raise ValueError(f"unknown sign {key!r}")
+        return self.filter(**{key: True})
+
+    def newest_first(self) -> EpisodeQuerySet:
+        return self.order_by("-started_at", "-public_id")
+
+
+class Cluster(models.Model):
+    """A run of near-constant seizures counted with "+1" taps. Each tap is an Episode that
+    points here; `last_at` moves with every tap so the next one knows whether to join."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="clusters")
+    started_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "-last_at"])]
+
+    def __str__(self) -> str:
+        return f"Cluster from {self.started_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def current_for(cls, child: Child, at: datetime) -> Cluster:
+        """The cluster a tap at `at` belongs to, opened when the last tap was too long ago.
+        Call inside the transaction that creates the tap."""
+        cluster = cls.objects.filter(child=child, last_at__gte=at - CLUSTER_GAP).order_by("-last_at").first()
+        if cluster is None:
+            return cls.objects.create(child=child, started_at=at, last_at=at)
+        if at > cluster.last_at:
+            cluster.last_at = at
+            cluster.save(update_fields=["last_at"])
+        return cluster
+
+
+class Episode(models.Model):
+    """One seizure. Stored in UTC, shown and counted in the child's time zone.
+
+    Signs are one BooleanField each (named by the keys in `seizures.signs`) so the charts can
+    SUM them in SQL. `path` holds the migration path as `[{"region": "left_arm",
+    "at_seconds": 0}, ...]` (`at_seconds` is null when the time into the seizure is unknown);
+    `region_count` and `migrated` mirror it for cheap aggregation and are kept in step by
+    `save()` (code that bulk-creates must call `sync_path()` itself).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    started_at = models.DateTimeField(_("started at"))
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    # True while the live timer runs; the timer's "Seizure ended" stores the duration.
+    in_progress = models.BooleanField(default=False)
+
+    apnea = models.BooleanField(_("apnea"), default=False)
+    flushing = models.BooleanField(_("face flushing"), default=False)
+    eye_deviation = models.BooleanField(_("head or eyes turn to one side"), default=False)
+    eye_side = models.CharField(_("which side"), max_length=10, choices=Side, blank=True)
+    jerking = models.BooleanField(_("jerking of an arm or leg"), default=False)
+    jerking_side = models.CharField(_("which side"), max_length=10, choices=Side, blank=True)
+    jerking_limb = models.CharField(_("which limb"), max_length=10, choices=Limb, blank=True)
+    twitching = models.BooleanField(_("eyelid or tongue twitching"), default=False)
+    drooling = models.BooleanField(_("drooling"), default=False)
+
+    colour_change = models.CharField(_("colour change"), max_length=10, choices=Colour, blank=True)
+    stillness = models.BooleanField(_("sudden stillness or staring"), default=False)
+    feed_interrupted = models.BooleanField(_("feed interrupted"), default=False)
+    asleep_at_onset = models.BooleanField(_("asleep when it began"), default=False)
+    subtle = models.BooleanField(_("subtle — not sure it was a seizure"), default=False)
+    seen_on_eeg = models.BooleanField(_("seen on EEG in hospital"), default=False)
+
+    path = models.JSONField(_("migration path"), default=list, blank=True)
+    region_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    migrated = models.BooleanField(default=False, editable=False)
+
+    rescue_medicine = models.CharField(
+        _("rescue medicine given"), max_length=200, blank=True, help_text=_("What was given, and how much.")
+    )
+    rescue_given_at = models.DateTimeField(_("rescue medicine given at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+
+    is_tally = models.BooleanField(default=False, help_text=_("Counted with the “+1” button."))
+    cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes")
+
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Made by the phone, so a retried or replayed submission saves exactly once.
+    client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When the server first received the entry: the seizure's own time is `started_at`.
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change; an edit form posts the version it showed (optimistic locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Timeline, day counts and charts: one child's live episodes by time.
+            models.Index(
+                fields=["child", "started_at", "public_id"],
+                condition=Q(deleted_at__isnull=True),
+                name="episode_live_by_start",
+            ),
+            models.Index(fields=["child"], condition=Q(in_progress=True), name="episode_in_progress"),
+            models.Index(fields=["child", "deleted_at"], condition=Q(deleted_at__isnull=False), name="episode_deleted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Seizure at {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    # --- Derived values -------------------------------------------------------------------
+    @property
+    def signs(self) -> list:
+        """The ticked checklist signs, in checklist order."""
+        return [sign for sign in SIGNS if getattr(self, sign.key)]
+
+    @property
+    def path_steps(self) -> list[dict]:
+        labels = dict(Region.choices)
+        return [
+            {"region": s["region"], "label": labels.get(s["region"], s["region"]), "at": s.get("at_seconds")}
+            for s in self.path
+        ]
+
+    @property
+    def ended_at(self) -> datetime | None:
+        if self.duration_seconds is None:
+            return None
+        return self.started_at + timedelta(seconds=self.duration_seconds)
+
+    def elapsed_seconds(self, now: datetime | None = None) -> int:
+        return max(0, int(((now or timezone.now()) - self.started_at).total_seconds()))
+
+    # --- Keeping derived fields honest ------------------------------------------------------
+    def sync_path(self) -> None:
+        regions = {step["region"] for step in self.path if isinstance(step, dict) and "region" in step}
+        self.region_count = len(regions)
+        self.migrated = self.region_count > 1
+
+    def normalise(self) -> None:
+        """A side only means something with its sign: unticking a sign clears its side."""
+        for sign in SIGNS:
+            if not getattr(self, sign.key):
+                for name in (sign.side_field, sign.limb_field):
+                    if name:
+                        setattr(self, name, "")
+        self.sync_path()
+
+    def save(self, *args, **kwargs) -> None:
+        """Normalises, and bumps `version` on every change of a stored row. Writers load the
+        row with `select_for_update()` first, so the bump counts every change exactly once."""
+        self.normalise()
+        if not self._state.adding:
+            self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # What normalise() and the bump changed is written with whatever was asked for.
+            kwargs["update_fields"] = {
+                *update_fields,
+                "version",
+                "region_count",
+                "migrated",
+                "updated_at",
+                *(f for s in SIGNS for f in (s.side_field, s.limb_field) if f),
+            }
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.normalise()
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if self.started_at is not None:
+            if self.started_at > timezone.now() + CLOCK_SKEW:
+                add("started_at", _("The start cannot be in the future."))
+            child = self.child if self.child_id else None
+            if child is not None and self.started_at.astimezone(child.zone).date() < child.born_on:
+                add("started_at", _("The start cannot be before the child’s date of birth."))
+        if self.duration_seconds is not None:
+            if self.duration_seconds <= 0:
+                add("duration_seconds", _("A seizure lasts more than zero seconds."))
+            elif self.duration_seconds > MAX_DURATION.total_seconds():
+                add("duration_seconds", _("A duration over 24 hours is not possible; check the numbers."))
+        for sign in SIGNS:
+            if not getattr(self, sign.key):
+                continue
+            if sign.side_field and not getattr(self, sign.side_field):
+                add(sign.side_field, _("Choose the side, or “side not seen”."))
+            if sign.limb_field and not getattr(self, sign.limb_field):
+                add(sign.limb_field, _("Choose the limb, or “limb not seen”."))
+        for message in path_problems(self.path, self.duration_seconds):
+            add("path", message)
+        if self.rescue_given_at is not None:
+            if not self.rescue_medicine.strip():
+                add("rescue_medicine", _("Say which rescue medicine was given."))
+            if self.started_at is not None and self.rescue_given_at < self.started_at:
+                add("rescue_given_at", _("Rescue medicine cannot be given before the seizure started."))
+            if self.rescue_given_at > timezone.now() + CLOCK_SKEW:
+                add("rescue_given_at", _("This time is in the future."))
+        if errors:
+            raise ValidationError(errors)
+
+
+def path_problems(path, duration_seconds: int | None) -> list:
+    """What is wrong with a migration path, as messages (empty when it is fine)."""
+    if not isinstance(path, list):
+        return [_("The migration path must be a list of steps.")]
+    if len(path) > MAX_PATH_STEPS:
+        return [_("A migration path has at most %(n)d steps.") % {"n": MAX_PATH_STEPS}]
+    problems = []
+    previous_region, previous_at = None, 0
+    for step in path:
+        if not isinstance(step, dict) or step.get("region") not in REGION_KEYS:
+            return [_("Choose each body region from the list.")]
+        at = step.get("at_seconds")
+        if at is not None:
+            if not isinstance(at, int) or isinstance(at, bool) or at < 0:
+                return [_("Times into the seizure must be whole seconds.")]
+            if at < previous_at:
+                problems.append(_("Each step must come at or after the one before it."))
+            elif duration_seconds is not None and at > duration_seconds:
+                problems.append(_("A step cannot come after the seizure ended."))
+            previous_at = at
+        if step["region"] == previous_region:
+            problems.append(_("The same region twice in a row is one step; remove the repeat."))
+        previous_region = step["region"]
+    return list(dict.fromkeys(problems))
+
+
+class TreatmentKind(models.TextChoices):
+    QUINIDINE = "quinidine", _("Quinidine")
+    PHENYTOIN = "phenytoin", _("Phenytoin")
+    ACTH = "acth", _("ACTH")
+    PREDNISONE = "prednisone", _("Prednisone / prednisolone")
+    KETOGENIC_DIET = "ketogenic_diet", _("Ketogenic diet")
+    VNS = "vns", _("Vagus nerve stimulation (VNS)")
+    OTHER = "other", _("Another medicine")
+
+
+class TreatmentQuerySet(models.QuerySet["Treatment"]):
+    def for_child(self, child: Child) -> TreatmentQuerySet:
+        return self.filter(child=child)
+
+    def ongoing(self, on: date) -> TreatmentQuerySet:
+        """Started on or before `on` and not stopped by then (the stop date is the last day)."""
+        return self.filter(Q(stopped_on__isnull=True) | Q(stopped_on__gte=on), started_on__lte=on)
+
+    def overlapping(self, start: date, end: date) -> TreatmentQuerySet:
+        """Active on at least one day from `start` to `end` inclusive."""
+        return self.filter(Q(stopped_on__isnull=True) | Q(stopped_on__gte=start), started_on__lte=end)
+
+
+class Treatment(models.Model):
+    """A medicine, diet or device tried for the child, from its start to its stop date
+    (the stop date is the last day it was given; open while ongoing)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="treatments")
+    kind = models.CharField(_("treatment"), max_length=20, choices=TreatmentKind)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Needed for another medicine."))
+    dose = models.CharField(_("dose or settings"), max_length=200, blank=True)
+    started_on = models.DateField(_("started on"))
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True, help_text=_("Leave empty while ongoing."))
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TreatmentQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "started_on"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == TreatmentKind.OTHER:
+            return self.name or str(TreatmentKind.OTHER.label)
+        kind = str(TreatmentKind(self.kind).label)
+        return f"{kind} ({self.name})" if self.name else kind
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == TreatmentKind.OTHER and not self.name.strip():
+            errors["name"] = _("Give the medicine’s name.")
+        if self.started_on and self.stopped_on and self.stopped_on < self.started_on:
+            errors["stopped_on"] = _("The stop date cannot be before the start date.")
+        child = self.child if self.child_id else None
+        if child is not None and self.started_on and self.started_on < child.born_on:
+            errors["started_on"] = _("The start cannot be before the child’s date of birth.")
+        if errors:
+            raise ValidationError(errors)
