@@ -49,7 +49,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request, reverse("home")))
-    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    form = SignupForm(
+        request.POST if request.method == "POST" else None, initial={"email": request.GET.get("email", "")}
+    )
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend=MODEL_BACKEND)
@@ -107,7 +109,7 @@ def _children_only_owned_by(user) -> list[Child]:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = ConfirmPasswordForm(request.POST or None, user=user)
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, user=user)
     sole = _children_only_owned_by(user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

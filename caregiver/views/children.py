@@ -21,7 +21,7 @@ from caregiver.models import AuditEvent, Membership, Role
 @require_http_methods(["GET", "POST"])
 def child_add(request: AuthedRequest) -> HttpResponse:
     """Whoever adds a child becomes its first owner."""
-    form = ChildForm(request.POST or None)
+    form = ChildForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             child = form.save()
@@ -35,7 +35,7 @@ def child_add(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_edit(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.MANAGE)
-    form = ChildForm(request.POST or None, instance=child)
+    form = ChildForm(request.POST if request.method == "POST" else None, instance=child)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -50,7 +50,7 @@ def child_edit(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def child_delete(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Deletes the child and every record of them, after the owner types the name."""
     child = child_for(request, child_id, Need.MANAGE)
-    form = ConfirmByNameForm(request.POST or None, expected=child.name)
+    form = ConfirmByNameForm(request.POST if request.method == "POST" else None, expected=child.name)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             name = child.name

@@ -49,7 +49,7 @@ def team(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def invite(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Owners invite by e-mail; the link is single-use and expires after 7 days."""
     child = child_for(request, child_id, Need.MANAGE)
-    form = InviteForm(request.POST or None, child=child)
+    form = InviteForm(request.POST if request.method == "POST" else None, child=child)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             invitation, token = Invitation.issue(
