@@ -1,0 +1,179 @@
+"""One child's whole history as a JSON document, and back: for moving a family between
+installations (SQLite ↔ PostgreSQL) and for backups of a single child.
+
+Every stored field of every record is carried (ids, timestamps, versions, soft-delete
+stamps), with links between records written as public ids and people as e-mail addresses,
+so an import reproduces the records exactly. Invitations are not carried: their tokens
+belong to the installation that sent them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from caregiver.models import AuditEvent, Child, Membership, User
+from seizures.models import Cluster, Episode, Treatment
+
+FORMAT = "mmpei-seizure-log/child"
+VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024
+# Records of the child, in the order an import must create them (clusters before episodes).
+SECTIONS: dict[str, type[models.Model]] = {
+    "memberships": Membership,
+    "clusters": Cluster,
+    "episodes": Episode,
+    "treatments": Treatment,
+    "audit_events": AuditEvent,
+}
+
+
+class BackupError(Exception):
+    """The file cannot be imported; the message says why. Nothing was changed."""
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "child"]
+
+
+def _row(obj: models.Model, users: dict[int, str], clusters: dict[int, str]) -> dict:
+    row = {}
+    for field in _fields(type(obj)):
+        value = field.value_from_object(obj)
+        if field.is_relation:
+            lookup = clusters if field.related_model is Cluster else users
+            value = lookup.get(value) if value is not None else None
+        row[field.name] = value
+    return row
+
+
+def export_child(child: Child) -> dict:
+    """The child and every record of theirs. Queries: one per section, plus the people."""
+    user_ids = set(Membership.objects.filter(child=child).values_list("user", flat=True))
+    user_ids |= set(Episode.objects.filter(child=child, logged_by__isnull=False).values_list("logged_by", flat=True))
+    user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
+    people = User.objects.filter(pk__in=user_ids).order_by("email")
+    users = {u.pk: u.email for u in people}
+    clusters = dict(Cluster.objects.filter(child=child).values_list("pk", "public_id"))
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now(),
+        "child": _row(child, users, clusters),
+        "people": [{"email": u.email, "name": u.name} for u in people],
+    }
+    for section, model in SECTIONS.items():
+        rows = model.objects.filter(child=child).order_by("pk")
+        document[section] = [_row(obj, users, clusters) for obj in rows.iterator(chunk_size=2000)]
+    return json.loads(json.dumps(document, cls=DjangoJSONEncoder))
+
+
+def write_export(child: Child, path: Path) -> None:
+    path.write_text(json.dumps(export_child(child), ensure_ascii=False), encoding="utf-8")
+
+
+def read_document(path: Path) -> dict:
+    """The parsed file, or BackupError with a message a person can act on."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise BackupError(f"cannot read {path}: {error.strerror}") from None
+    if size > MAX_BYTES:
+        raise BackupError(f"{path} is {size:,} bytes; the limit is {MAX_BYTES:,}")
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BackupError(f"{path} is not a child export (not UTF-8 JSON: {error})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError(f"{path} is not a child export from this app")
+    if document.get("version") != VERSION:
+        raise BackupError(f"{path} has export version {document.get('version')!r}; this app reads {VERSION}")
+    for key in ["child", "people", *SECTIONS]:
+        expected = dict if key == "child" else list
+        if not isinstance(document.get(key), expected):
+            raise BackupError(f"{path} is damaged: '{key}' is missing or malformed")
+    return document
+
+
+@contextmanager
+def _stored_timestamps() -> Iterator[None]:
+    """Let auto_now / auto_now_add fields keep the exported values while importing: a
+    restore must reproduce when records were made and changed, not when they were copied."""
+    fields = [
+        f
+        for model in (Child, *SECTIONS.values())
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _build(model: type[models.Model], row: dict, users: dict[str, User], clusters: dict[str, Cluster], **parent):
+    """An unsaved, validated record from an exported row."""
+    values = dict(parent)
+    for field in _fields(model):
+        if field.name not in row:
+            continue
+        value = row[field.name]
+        if field.is_relation:
+            lookup = clusters if field.related_model is Cluster else users
+            value = lookup.get(str(value)) if value is not None else None
+        elif value is not None and not isinstance(field, models.JSONField):
+            value = field.to_python(value)
+        values[field.name] = value
+    obj = model(**values)
+    relations = [f.name for f in model._meta.fields if f.is_relation]
+    obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    return obj
+
+
+def import_child(document: dict) -> tuple[Child, bool]:
+    """Recreate the child from `document`; returns (child, created). A child that is already
+    here (same id) is left exactly as it is, so importing a file twice changes nothing."""
+    existing = Child.objects.filter(public_id=document["child"].get("public_id")).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic(), _stored_timestamps():
+            users = {}
+            for person in document["people"]:
+                email = str(person["email"]).strip().lower()
+                user = User.objects.filter(email__iexact=email).first()
+                if user is None:
+                    # A new person signs in after choosing a password through "forgotten password".
+                    user = User(email=email, name=str(person.get("name", ""))[:100])
+                    user.set_unusable_password()
+                    user.save()
+                users[email] = user
+            child = _build(Child, document["child"], users, {})
+            child.save()
+            clusters: dict[str, Cluster] = {}
+            for section, model in SECTIONS.items():
+                objects = [_build(model, row, users, clusters, child=child) for row in document[section]]
+                model.objects.bulk_create(objects, batch_size=2000)
+                if model is Cluster:
+                    clusters = {str(c.public_id): c for c in Cluster.objects.filter(child=child)}
+    except IntegrityError as error:
+        raise BackupError(
+            f"this installation already holds some of these records ({error}); nothing was imported"
+        ) from None
+    except ValidationError as error:
+        problems = "; ".join(error.messages)
+        raise BackupError(f"the file holds invalid records ({problems}); nothing was imported") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise BackupError(f"the file is damaged ({error!r}); nothing was imported") from None
+    return child, True

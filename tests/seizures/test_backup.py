@@ -1,0 +1,205 @@
+"""export_child / import_child: a child's whole history moves between installations and
+databases, record for record; importing twice changes nothing; bad files are refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from caregiver import audit
+from caregiver.models import AuditEvent, Child, Membership, User
+from seizures.backup import MAX_BYTES, export_child
+from seizures.models import Cluster, Episode, Treatment
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def history(child, owner, caregiver_user, clinician) -> Child:
+    now = timezone.now().replace(microsecond=123456)
+    cluster = Cluster.objects.create(child=child, started_at=now - timedelta(hours=3), last_at=now - timedelta(hours=2))
+    Episode.objects.create(
+        child=child,
+        started_at=now - timedelta(days=3),
+        duration_seconds=185,
+        apnea=True,
+        jerking=True,
+        jerking_side="left",
+        jerking_limb="arm",
+        path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 70}],
+        rescue_medicine="Buccal midazolam 2.5 mg",
+        rescue_given_at=now - timedelta(days=3) + timedelta(minutes=5),
+        notes='Wörter, emoji 🙂, and a "quote"',
+        logged_by=caregiver_user,
+    )
+    for minutes in (0, 20, 40):
+        Episode.objects.create(
+            child=child,
+            started_at=now - timedelta(hours=3) + timedelta(minutes=minutes),
+            is_tally=True,
+            cluster=cluster,
+            logged_by=owner,
+        )
+    Episode.objects.create(child=child, started_at=now - timedelta(days=1), deleted_at=now, logged_by=owner)
+    Treatment.objects.create(child=child, kind="quinidine", dose="10 mg/kg/day", started_on=date(2026, 4, 1))
+    Treatment.objects.create(
+        child=child, kind="other", name="Levetiracetam", started_on=date(2026, 3, 10), stopped_on=date(2026, 4, 2)
+    )
+    audit.record(owner, "edit", child=child, obj=child, summary="Changed rescue plan")
+    return child
+
+
+def _without_stamp(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+def test_export_holds_every_record_and_links_by_public_ids(history) -> None:
+    document = export_child(history)
+    assert len(document["episodes"]) == 5 and len(document["treatments"]) == 2
+    assert {m["user"] for m in document["memberships"]} == {
+        "parent@example.com",
+        "grandma@example.com",
+        "neuro@example.org",
+    }
+    migrated = next(e for e in document["episodes"] if e["path"])
+    assert migrated["logged_by"] == "grandma@example.com" and migrated["migrated"] is True
+    tallies = [e for e in document["episodes"] if e["is_tally"]]
+    assert {e["cluster"] for e in tallies} == {document["clusters"][0]["public_id"]}
+
+
+def test_round_trip_in_one_installation_reproduces_every_record(history, tmp_path) -> None:
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    history.delete()
+    assert not Episode.objects.exists()
+    call_command("import_child", str(path), stdout=StringIO())
+    after = _without_stamp(export_child(Child.objects.get(public_id=history.public_id)))
+    assert after == before
+
+
+def test_importing_the_same_file_twice_changes_nothing(history, tmp_path) -> None:
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    history.delete()
+    call_command("import_child", str(path), stdout=StringIO())
+    counts = [m.objects.count() for m in (Child, Membership, Episode, Cluster, Treatment, AuditEvent, User)]
+    call_command("import_child", str(path), stdout=StringIO())
+    assert [m.objects.count() for m in (Child, Membership, Episode, Cluster, Treatment, AuditEvent, User)] == counts
+
+
+def test_import_creates_unknown_people_without_a_usable_password(history, tmp_path) -> None:
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    history.delete()
+    User.objects.filter(email="grandma@example.com").delete()
+    call_command("import_child", str(path), stdout=StringIO())
+    gran = User.objects.get(email="grandma@example.com")
+    assert not gran.has_usable_password()
+    assert Episode.objects.filter(logged_by=gran).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8 JSON"),
+        (b"{not json", "not UTF-8 JSON"),
+        (b'{"format": "something else"}', "not a child export from this app"),
+        (b'{"format": "mmpei-seizure-log/child", "version": 99}', "export version 99"),
+        (b'{"format": "mmpei-seizure-log/child", "version": 1, "child": {}}', "damaged"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(tmp_path, db, content, message) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_child", str(path))
+    assert not Child.objects.exists()
+
+
+def test_invalid_records_are_refused_and_nothing_is_imported(history, tmp_path) -> None:
+    document = export_child(history)
+    document["episodes"][0]["duration_seconds"] = -5
+    history.delete()
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_child", str(path))
+    assert not Child.objects.exists() and not Episode.objects.exists()
+
+
+def test_oversized_file_is_refused(tmp_path, db, monkeypatch) -> None:
+    path = tmp_path / "huge.json"
+    path.write_bytes(b" " * 64)
+    monkeypatch.setattr("seizures.backup.MAX_BYTES", 10)
+    with pytest.raises(CommandError, match="the limit is 10"):
+        call_command("import_child", str(path))
+    assert MAX_BYTES >= 100 * 1024 * 1024  # room for years of near-constant seizures
+
+
+def test_missing_child_or_unwritable_path_is_a_clear_error(history, tmp_path) -> None:
+    with pytest.raises(CommandError, match="no child with id"):
+        call_command("export_child", str(uuid.uuid4()), str(tmp_path / "x.json"))
+    with pytest.raises(CommandError, match="cannot write"):
+        call_command("export_child", str(history.public_id), str(tmp_path / "no-such-dir" / "x.json"))
+
+
+def _other_database(tmp_path: Path):
+    """A scratch database of the other kind: PostgreSQL when the suite runs on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"sqlite:///{tmp_path / 'other.sqlite3'}", None
+    import psycopg
+
+    name = f"roundtrip_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}: {error}")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}", (admin, name)
+
+
+def _manage(database_url: str, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env |= {"DATABASE_URL": database_url, "SECRET_KEY": "x" * 64, "HTTPS": "false"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_trip_through_the_other_database(history, tmp_path) -> None:
+    """SQLite → PostgreSQL → back (or the reverse when the suite runs on PostgreSQL)."""
+    first, second = tmp_path / "here.json", tmp_path / "there.json"
+    call_command("export_child", str(history.public_id), str(first), stdout=StringIO())
+    other, cleanup = _other_database(tmp_path)
+    try:
+        _manage(other, "migrate", "--noinput", "-v0")
+        assert "Imported Robin" in _manage(other, "import_child", str(first))
+        _manage(other, "export_child", str(history.public_id), str(second))
+    finally:
+        if cleanup is not None:
+            admin, name = cleanup
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.close()
+    original = _without_stamp(json.loads(first.read_text()))
+    assert _without_stamp(json.loads(second.read_text())) == original
+    history.delete()
+    call_command("import_child", str(second), stdout=StringIO())
+    assert _without_stamp(export_child(Child.objects.get(public_id=history.public_id))) == original
