@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench
+.PHONY: run test bench-charts bench-load
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required")'
@@ -21,5 +21,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed
-	$(PY) -m tests.bench
+# Benchmarks (run by hand, not by the tests): figures go in the README.
+bench-charts: $(VENV)/.installed
+	$(PY) -m tests.bench.charts
+
+bench-load: $(VENV)/.installed
+	$(PY) -m tests.bench.load
