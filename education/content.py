@@ -49,7 +49,7 @@ class Entry:
 
 
 def parse_blocks(text: str, name: str) -> list[Block]:
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").rstrip().split("\n")
     blocks: list[Block] = []
     i = 0
     while i < len(lines) and not lines[i].strip():

@@ -156,6 +156,10 @@ def read_sheet(path: Path) -> Sheet:
         raise SheetError(f"{path} does not exist.") from None
     except OSError as error:
         raise SheetError(f"{path} cannot be read: {error.strerror}.") from None
+    # A NUL byte never occurs in text; checked before decoding so a PDF or an image is named as
+    # binary rather than as text in the wrong encoding.
+    if b"\x00" in raw:
+        raise SheetError(_binary(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -164,8 +168,12 @@ def read_sheet(path: Path) -> Sheet:
             "Save it as plain UTF-8 text and try again."
         ) from None
     if _CONTROL.search(text):
-        raise SheetError(f"{path} looks like a binary file (a PDF or a document?), not plain text.")
+        raise SheetError(_binary(path))
     return parse_sheet(text)
+
+
+def _binary(path: Path) -> str:
+    return f"{path} looks like a binary file (a PDF, an image or a word-processor document?), not plain text."
 
 
 def _free_slug(base: str, taken: set[str]) -> str:
@@ -190,14 +198,14 @@ def import_sheet(sheet: Sheet, file_name: str, *, using: str = DEFAULT_DB_ALIAS)
         taken = set(Article.objects.using(using).values_list("slug", flat=True))
         seen: Counter[str] = Counter()
         for position, section in enumerate(sheet.sections):
-            key = slugify(section.heading)[:100] or "section"
-            seen[key] += 1
-            if seen[key] > 1:
-                key = f"{key}-{seen[key]}"
+            base = slugify(section.heading)[:100] or "section"
+            seen[base] += 1
+            # A heading used twice in one sheet is two sections: number the second one's key.
+            key = base if seen[base] == 1 else f"{base}-{seen[base]}"
             origin = f"{FACTSHEET_PREFIX}{sheet_key}#{key}"
             record = Article.objects.using(using).filter(origin=origin).first()
             if record is None:
-                record = Article(slug=_free_slug(key, taken))
+                record = Article(slug=_free_slug(base, taken))
                 taken.add(record.slug)
             values = {
                 "title": section.heading,
