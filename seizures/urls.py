@@ -2,10 +2,32 @@ from __future__ import annotations
 
 from django.urls import path
 
-from seizures import views
+from seizures.views import episodes, home, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
+EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
+TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
+
 urlpatterns = [
-    path("c/<uuid:child_id>/", views.child_home, name="home"),
+    path("c/<uuid:child_id>/", home.child_home, name="home"),
+    path("c/<uuid:child_id>/tally/", tally.tally_add, name="tally-add"),
+    path("c/<uuid:child_id>/tally/undo/", tally.tally_undo, name="tally-undo"),
+    path("c/<uuid:child_id>/seizures/", timeline.timeline, name="timeline"),
+    path("c/<uuid:child_id>/seizures/start/", timer.episode_start, name="episode-start"),
+    path("c/<uuid:child_id>/seizures/new/", episodes.episode_add, name="episode-add"),
+    path("c/<uuid:child_id>/seizures/deleted/", episodes.episodes_deleted, name="episodes-deleted"),
+    path(EPISODE, episodes.episode_edit, name="episode-edit"),
+    path(EPISODE + "delete/", episodes.episode_delete, name="episode-delete"),
+    path(EPISODE + "restore/", episodes.episode_restore, name="episode-restore"),
+    path(EPISODE + "timer/", timer.timer, name="timer"),
+    path(EPISODE + "timer/set/", timer.episode_set, name="episode-set"),
+    path(EPISODE + "timer/move/", timer.episode_move, name="episode-move"),
+    path(EPISODE + "timer/move/undo/", timer.episode_move_undo, name="episode-move-undo"),
+    path(EPISODE + "timer/rescue/", timer.episode_rescue, name="episode-rescue"),
+    path(EPISODE + "timer/end/", timer.episode_end, name="episode-end"),
+    path("c/<uuid:child_id>/treatments/", treatments.treatments, name="treatments"),
+    path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
+    path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
+    path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
 ]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caregiver.models import Child, Invitation, Membership, Role, User
+from tests.seizures.factories import sweep_episode, sweep_treatment
 
 
 def _member(child: Child, user: User) -> Any:
@@ -25,4 +26,6 @@ def _invitation(child: Child, user: User) -> Any:
 SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "member_id": _member,
     "invitation_id": _invitation,
+    "episode_id": sweep_episode,
+    "treatment_id": sweep_treatment,
 }

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from seizures.models import Cluster, Episode, Treatment
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    """For staff repairs. The model's clean() applies here as on the forms."""
+
+    list_display = ["started_at", "child", "duration_seconds", "migrated", "is_tally", "in_progress", "deleted_at"]
+    list_filter = ["is_tally", "in_progress", "migrated", "apnea", "flushing", "eye_deviation", "jerking"]
+    list_select_related = ["child"]
+    date_hierarchy = "started_at"
+    raw_id_fields = ["child", "logged_by", "cluster"]
+    readonly_fields = [
+        "public_id",
+        "client_uuid",
+        "received_at",
+        "updated_at",
+        "version",
+        "region_count",
+        "migrated",
+        "deleted_at",
+    ]
+    search_fields = ["public_id", "child__name", "notes"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "last_at", "child"]
+    list_select_related = ["child"]
+    raw_id_fields = ["child"]
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(admin.ModelAdmin):
+    list_display = ["label", "child", "kind", "started_on", "stopped_on"]
+    list_filter = ["kind"]
+    list_select_related = ["child"]
+    raw_id_fields = ["child"]

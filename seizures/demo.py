@@ -1,0 +1,145 @@
+"""Six months of believable history for the demo child, the same on every run (a seeded
+random generator), written with a handful of bulk inserts.
+
+The shape follows the fact sheet: seizures become more frequent month by month, come in
+clusters of near-constant seizures, often migrate from one side or limb to another, and the
+treatments tried (phenytoin, ACTH, quinidine, the ketogenic diet) each change the rate a little.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from caregiver.models import Child, Membership, User
+from seizures.models import Cluster, Episode, Treatment, TreatmentKind
+from seizures.signs import Colour, Limb, Region, Side
+
+DAYS = 182
+SEED = 20260301
+# Relative chance of a seizure starting in each hour of the day (more around sleep).
+HOUR_WEIGHTS = [6, 6, 5, 5, 6, 7, 6, 4, 3, 3, 3, 4, 5, 5, 4, 3, 3, 3, 4, 5, 6, 6, 6, 6]
+# (kind, name, dose, first day, last day or None, effect on the daily rate while given)
+TREATMENTS = [
+    (TreatmentKind.PHENYTOIN, "", "5 mg/kg/day in two doses", 14, 45, 0.9),
+    (TreatmentKind.ACTH, "", "Tetracosactide depot, 2-week course then taper", 60, 88, 0.6),
+    (TreatmentKind.QUINIDINE, "", "Started 10 mg/kg/day, now 30 mg/kg/day", 100, None, 0.7),
+    (TreatmentKind.KETOGENIC_DIET, "", "3:1 ratio, KetoCal", 150, None, 0.8),
+]
+CLUSTER_DAYS = [37, 71, 118, 139, 163, 176]
+SIDE_REGIONS = {
+    Side.LEFT: [Region.LEFT_ARM, Region.LEFT_LEG, Region.LEFT_FACE],
+    Side.RIGHT: [Region.RIGHT_ARM, Region.RIGHT_LEG, Region.RIGHT_FACE],
+}
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: fine for the small means of one day.
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _moment(rng: random.Random, day: date, zone) -> datetime:
+    hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+    local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=zone)
+    return local.astimezone(UTC)
+
+
+def _episode(rng: random.Random, child: Child, started_at: datetime, by: User) -> Episode:
+    duration = max(5, int(rng.lognormvariate(4.2, 0.7)))
+    side = rng.choice([Side.LEFT, Side.RIGHT, Side.LEFT, Side.RIGHT, Side.NOT_SEEN])
+    episode = Episode(
+        child=child,
+        started_at=started_at,
+        duration_seconds=duration if rng.random() > 0.08 else None,
+        apnea=rng.random() < 0.45,
+        flushing=rng.random() < 0.4,
+        eye_deviation=rng.random() < 0.5,
+        jerking=rng.random() < 0.6,
+        twitching=rng.random() < 0.25,
+        drooling=rng.random() < 0.2,
+        stillness=rng.random() < 0.15,
+        asleep_at_onset=rng.random() < 0.3,
+        feed_interrupted=rng.random() < 0.08,
+        subtle=rng.random() < 0.05,
+        colour_change=rng.choice([Colour.BLUE, Colour.PALE]) if rng.random() < 0.12 else "",
+        logged_by=by,
+        received_at=started_at + timedelta(minutes=rng.randrange(1, 30)),
+    )
+    if episode.eye_deviation:
+        episode.eye_side = side
+    if episode.jerking:
+        episode.jerking_side = side
+        episode.jerking_limb = rng.choice(Limb.values)
+    if rng.random() < 0.35 and side != Side.NOT_SEEN:
+        # A migrating seizure: starts on one side, moves within it, often crosses over.
+        other = Side.RIGHT if side == Side.LEFT else Side.LEFT
+        regions = rng.sample(SIDE_REGIONS[side], 2) + [rng.choice(SIDE_REGIONS[other])]
+        span = episode.duration_seconds or 120
+        times = sorted(rng.randrange(1, span) for _ in range(len(regions) - 1))
+        episode.path = [{"region": r, "at_seconds": t} for r, t in zip(regions, [0, *times], strict=True)]
+    elif episode.jerking and side != Side.NOT_SEEN and rng.random() < 0.5:
+        episode.path = [{"region": SIDE_REGIONS[side][0], "at_seconds": 0}]
+    if episode.duration_seconds and episode.duration_seconds > 300:
+        episode.rescue_medicine = "Buccal midazolam 2.5 mg"
+        episode.rescue_given_at = started_at + timedelta(minutes=5)
+    episode.sync_path()
+    return episode
+
+
+def seed_history(child: Child, members: list[User]) -> None:
+    """Adds the history and treatments to `child`, ending today in the child's time zone."""
+    rng = random.Random(SEED)
+    zone = child.zone
+    writers = [
+        m.user for m in Membership.objects.filter(child=child, user__in=members).select_related("user") if m.can_write
+    ] or [None]
+    today = timezone.now().astimezone(zone).date()
+    first = today - timedelta(days=DAYS - 1)
+    now = timezone.now()
+
+    Treatment.objects.bulk_create(
+        Treatment(
+            child=child,
+            kind=kind,
+            name=name,
+            dose=dose,
+            started_on=first + timedelta(days=start),
+            stopped_on=first + timedelta(days=stop) if stop is not None else None,
+        )
+        for kind, name, dose, start, stop, _effect in TREATMENTS
+    )
+
+    episodes: list[Episode] = []
+    for offset in range(DAYS):
+        day = first + timedelta(days=offset)
+        rate = 1.5 + 9.0 * offset / DAYS
+        for _kind, _name, _dose, start, stop, effect in TREATMENTS:
+            if start <= offset and (stop is None or offset <= stop):
+                rate *= effect
+        for _ in range(_poisson(rng, rate)):
+            started_at = _moment(rng, day, zone)
+            if started_at < now:
+                episodes.append(_episode(rng, child, started_at, rng.choice(writers)))
+
+    clusters = []
+    taps: list[tuple[int, Episode]] = []
+    for offset in CLUSTER_DAYS:
+        start = _moment(rng, first + timedelta(days=offset), zone)
+        at, end = start, start + timedelta(minutes=rng.randrange(60, 200))
+        clusters.append(Cluster(child=child, started_at=start, last_at=start))
+        while at < min(end, now):
+            tap = Episode(child=child, started_at=at, is_tally=True, logged_by=rng.choice(writers), received_at=at)
+            taps.append((len(clusters) - 1, tap))
+            clusters[-1].last_at = at
+            at += timedelta(seconds=rng.randrange(90, 600))
+    Cluster.objects.bulk_create(clusters)
+    for index, tap in taps:
+        tap.cluster = clusters[index]
+    Episode.objects.bulk_create([*episodes, *(tap for _index, tap in taps)], batch_size=500)

@@ -1,0 +1,67 @@
+"""What `seizures` adds to the caregiver app's hooks: the data export and the demo history."""
+
+from __future__ import annotations
+
+from caregiver.models import Child, User
+from seizures.demo import seed_history
+from seizures.models import Episode, Treatment
+from seizures.signs import OBSERVATION_KEYS, SIGNS
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def episode_record(episode: Episode) -> dict:
+    signs = {}
+    for sign in SIGNS:
+        signs[sign.key] = getattr(episode, sign.key)
+        for name in (sign.side_field, sign.limb_field):
+            if name:
+                signs[name] = getattr(episode, name) or None
+    return {
+        "id": str(episode.public_id),
+        "started_at": _iso(episode.started_at),
+        "duration_seconds": episode.duration_seconds,
+        "in_progress": episode.in_progress,
+        "signs": signs,
+        "observations": {key: getattr(episode, key) for key in OBSERVATION_KEYS}
+        | {"colour_change": episode.colour_change or None},
+        "migration_path": episode.path,
+        "migrated": episode.migrated,
+        "rescue_medicine": episode.rescue_medicine,
+        "rescue_given_at": _iso(episode.rescue_given_at),
+        "notes": episode.notes,
+        "counted_with_tally": episode.is_tally,
+        "logged_by": episode.logged_by.email if episode.logged_by else None,
+        "client_uuid": str(episode.client_uuid),
+        "received_at": _iso(episode.received_at),
+        "updated_at": _iso(episode.updated_at),
+        "deleted_at": _iso(episode.deleted_at),
+    }
+
+
+def export_episodes(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
+    """Every episode of the child, deleted ones too (marked): the export is the whole record."""
+    episodes = Episode.objects.for_child(child).select_related("logged_by").order_by("started_at", "pk")
+    return "episodes", [episode_record(e) for e in episodes.iterator(chunk_size=2000)]
+
+
+def export_treatments(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
+    return "treatments", [
+        {
+            "id": str(t.public_id),
+            "kind": t.kind,
+            "name": t.name,
+            "label": t.label,
+            "dose": t.dose,
+            "started_on": t.started_on.isoformat(),
+            "stopped_on": _iso(t.stopped_on),
+            "notes": t.notes,
+        }
+        for t in Treatment.objects.for_child(child).order_by("started_on", "pk")
+    ]
+
+
+def seed_demo_history(sender, child: Child, members: list[User], **kwargs) -> None:
+    seed_history(child, members)

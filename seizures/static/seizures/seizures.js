@@ -1,0 +1,99 @@
+// Logging pages: running clocks, the rescue alert, a fresh key per tally tap, screen wake lock.
+// Everything here is an enhancement: every form also works as a plain POST without script.
+(function () {
+  "use strict";
+
+  // Random v4 UUID. crypto.randomUUID exists only on secure origins; getRandomValues everywhere.
+  function uuid4() {
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // Same format as the server's `duration` filter: 2:13, or 1:02:05 past an hour.
+  function format(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(r).padStart(2, "0");
+  }
+
+  // Elapsed time always comes from the stored start. The phone's clock may be wrong, so the
+  // server's "now" at render time gives the offset between the two clocks.
+  function elapsedSeconds(el, startAttr) {
+    if (el.dataset.skew === undefined) {
+      var serverNow = Date.parse(el.dataset.serverNow || "");
+      el.dataset.skew = isNaN(serverNow) ? "0" : String(serverNow - Date.now());
+    }
+    var start = Date.parse(el.getAttribute(startAttr));
+    return (Date.now() + Number(el.dataset.skew) - start) / 1000;
+  }
+
+  var alerted = false;
+
+  function raiseAlert(timer) {
+    var box = timer.querySelector("[data-rescue-alert]");
+    if (!box || alerted) return;
+    alerted = true;
+    box.hidden = false;
+    document.body.classList.add("threshold-reached");
+    // Browsers allow vibration only after the user has touched the page; a silent failure is fine.
+    if (navigator.vibrate) {
+      try { navigator.vibrate([600, 250, 600, 250, 600]); } catch (e) { /* not allowed here */ }
+    }
+  }
+
+  function tick() {
+    document.querySelectorAll("[data-elapsed-from]").forEach(function (el) {
+      el.textContent = format(elapsedSeconds(el, "data-elapsed-from"));
+    });
+    var timer = document.querySelector("[data-timer]");
+    if (timer) {
+      var seconds = elapsedSeconds(timer, "data-started-at");
+      var out = timer.querySelector("[data-elapsed]");
+      if (out) out.textContent = format(seconds);
+      if (seconds >= Number(timer.dataset.threshold)) raiseAlert(timer);
+    }
+  }
+
+  // Keep the screen on while a seizure is timed, where the browser allows it.
+  var wakeLock = null;
+  function keepAwake() {
+    if (!document.querySelector("[data-timer]") || !("wakeLock" in navigator)) return;
+    if (wakeLock !== null || document.visibilityState !== "visible") return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }).catch(function () { /* refused (battery saver, no permission): the timer still works */ });
+  }
+
+  function init(root) {
+    var focus = root.querySelector && root.querySelector("[data-focus-on-load]");
+    if (focus) focus.focus();
+  }
+
+  // Each tap on "+1" is its own seizure: give every request (also queued ones) a new key,
+  // so fast taps each count once while a repeated request of one tap still counts once.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("[data-fresh-uuid]");
+    if (form) event.detail.formData.set("client_uuid", uuid4());
+  });
+
+  // A page restored from the back/forward cache must not resend the key of an earlier tap.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("[data-client-uuid]").forEach(function (input) { input.value = uuid4(); });
+  });
+
+  document.addEventListener("visibilitychange", keepAwake);
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    tick();
+    keepAwake();
+    window.setInterval(tick, 500);
+  });
+  if (window.htmx) window.htmx.onLoad(init);
+})();

@@ -1,0 +1,28 @@
+"""Display helpers for seizure templates."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """2:13, or 1:02:05 past an hour; "unknown" when not known."""
+    if seconds is None or seconds == "":
+        return _("duration unknown")
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def offset(seconds: int | None) -> str:
+    """A time into the seizure, as m:ss; empty when not known."""
+    if seconds is None or seconds == "":
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"

@@ -1,0 +1,1 @@
+"""Seizure logging views, one module per concern."""

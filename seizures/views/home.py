@@ -1,0 +1,85 @@
+"""The child's home page: Seizure now, the +1 tally, today's count, what is happening now."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from uuid import UUID
+
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from caregiver.access import AuthedRequest, child_for
+from caregiver.models import Child
+from seizures.models import MAX_DURATION, Episode, Treatment, local_midnight
+
+# Home polls its live part this often, so a second caregiver sees a seizure start.
+POLL_SECONDS = 15
+
+
+def live_context(child: Child) -> dict:
+    """What changes minute to minute: seizures being timed, today's count, the cluster alert,
+    the tap "undo last" would remove. Three queries whatever the history."""
+    now = timezone.now()
+    zone = child.zone
+    today = now.astimezone(zone).date()
+    midnight = local_midnight(today, zone)
+    episodes = Episode.objects.for_child(child).live()
+    in_progress = list(
+        episodes.in_progress().filter(started_at__gte=now - MAX_DURATION).select_related("logged_by").newest_first()[:3]
+    )
+    window_start = midnight
+    cluster_since = None
+    if child.cluster_alert_count and child.cluster_alert_hours:
+        cluster_since = now - timedelta(hours=child.cluster_alert_hours)
+        window_start = min(midnight, cluster_since)
+    # One pass over the index for both counts.
+    counts = episodes.filter(started_at__gte=window_start).aggregate(
+        today=Count("pk", filter=Q(started_at__gte=midnight)),
+        recent=Count("pk", filter=Q(started_at__gte=cluster_since or now)),
+    )
+    last_tap = episodes.tallies().filter(started_at__gte=now - MAX_DURATION).newest_first().first()
+    cluster_alert = cluster_since is not None and counts["recent"] >= child.cluster_alert_count
+    return {
+        "now": now,
+        "today": today,
+        "today_count": counts["today"],
+        "in_progress": in_progress,
+        "cluster_alert": cluster_alert,
+        "cluster_recent": counts["recent"],
+        "last_tap": last_tap,
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+def home_context(child: Child) -> dict:
+    context = live_context(child)
+    context.update(
+        child=child,
+        can_write=child.membership.can_write,
+        last_episode=Episode.objects.for_child(child)
+        .live()
+        .filter(in_progress=False)
+        .select_related("logged_by")
+        .newest_first()
+        .first(),
+        treatments=list(Treatment.objects.for_child(child).ongoing(context["today"]).order_by("started_on")),
+        # A fresh key per page view: a repeated submit of this page's forms saves once.
+        start_uuid=uuid.uuid4(),
+        tally_uuid=uuid.uuid4(),
+    )
+    return context
+
+
+@require_GET
+def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Any member. Six queries after sign-in, whatever the history; an htmx request gets
+    only the live part (it is polled)."""
+    child = child_for(request, child_id)
+    if request.htmx:
+        context = live_context(child) | {"child": child, "can_write": child.membership.can_write}
+        return render(request, "seizures/home.html#live", context)
+    return render(request, "seizures/home.html", home_context(child))
