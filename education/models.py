@@ -131,7 +131,7 @@ class Article(Content):
 
     def save(self, *args, **kwargs) -> None:
         self.normalise()
-        self.plain_text = rendering.plain_text(rendering.render_markdown(self.body))
+        self.plain_text = rendering.plain_text(rendering.render(self.body))
         self.search_text = " ".join([self.title, self.summary, self.plain_text]).casefold()
         super().save(*args, **kwargs)
 

@@ -5,6 +5,7 @@ Usage from another app (no import of its models needed)::
     from education.tips import tip_for_day
     context["tip"] = tip_for_day(today_in_child_zone)
 
+    {% block head %}{% include "education/_head.html" %}{% endblock %}   {# its stylesheet #}
     {% include "education/_daily_tip.html" %}   {# renders nothing when tip is None #}
 """
 
