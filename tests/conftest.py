@@ -12,6 +12,9 @@ from caregiver.models import Child, Membership, Role, User
 
 PASSWORD = "correct horse battery staple"
 
+# The real-browser fixtures (`browser`, `new_context`), for any test package that needs them.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 def pytest_configure(config) -> None:
     # Hashing is deliberately slow in production; tests do not need that.

@@ -8,7 +8,6 @@ import pytest
 
 # The browser fixtures are the project's (tests/browser/conftest.py); reused, not copied.
 from tests.browser.axe import serious_violations
-from tests.browser.conftest import browser, new_context  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,13 +4,9 @@ databases, record for record; importing twice changes nothing; bad files are ref
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from datetime import date, timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,9 +17,7 @@ from caregiver import audit
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, export_child
 from seizures.models import Cluster, Episode, Treatment
-
-ROOT = Path(__file__).resolve().parents[2]
-PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from tests.scratch import manage, scratch_database
 
 
 @pytest.fixture
@@ -156,48 +150,15 @@ def test_missing_child_or_unwritable_path_is_a_clear_error(history, tmp_path) ->
         call_command("export_child", str(history.public_id), str(tmp_path / "no-such-dir" / "x.json"))
 
 
-def _other_database(tmp_path: Path):
-    """A scratch database of the other kind: PostgreSQL when the suite runs on SQLite."""
-    if connection.vendor == "postgresql":
-        return f"sqlite:///{tmp_path / 'other.sqlite3'}", None
-    import psycopg
-
-    name = f"roundtrip_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}: {error}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    return PG_URL.rsplit("/", 1)[0] + f"/{name}", (admin, name)
-
-
-def _manage(database_url: str, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-    env |= {"DATABASE_URL": database_url, "SECRET_KEY": "x" * 64, "HTTPS": "false"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_through_the_other_database(history, tmp_path) -> None:
     """SQLite → PostgreSQL → back (or the reverse when the suite runs on PostgreSQL)."""
     first, second = tmp_path / "here.json", tmp_path / "there.json"
     call_command("export_child", str(history.public_id), str(first), stdout=StringIO())
-    other, cleanup = _other_database(tmp_path)
-    try:
-        _manage(other, "migrate", "--noinput", "-v0")
-        assert "Imported Robin" in _manage(other, "import_child", str(first))
-        _manage(other, "export_child", str(history.public_id), str(second))
-    finally:
-        if cleanup is not None:
-            admin, name = cleanup
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            admin.close()
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    with scratch_database(other, tmp_path) as url:
+        assert "Imported Robin" in manage(url, "import_child", str(first))
+        manage(url, "export_child", str(history.public_id), str(second))
     original = _without_stamp(json.loads(first.read_text()))
     assert _without_stamp(json.loads(second.read_text())) == original
     history.delete()

@@ -1,0 +1,167 @@
+"""Logging a seizure on a phone, in real headless Chromium at 390×844: the timer, its
+checklist and migration path, the +1 tally with undo, the rescue alert, a second caregiver
+watching, and an axe audit of each logging page state."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from caregiver.models import Role
+from seizures.models import Episode
+from tests.browser.axe import serious_violations
+from tests.conftest import join, make_user
+from tests.seizures.factories import make_episode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Record vibration requests: headless Chromium has no motor, but the page's call is what we own.
+RECORD_VIBRATION = "window.__vibrations = []; navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };"
+
+
+def watch_for_errors(page) -> list[str]:
+    """Console errors, uncaught exceptions and CSP violations on the page, as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP: ' + e.violatedDirective));"
+    )
+    return errors
+
+
+def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new_context, child, owner) -> None:
+    gran = make_user("gran@example.com", "Gran")
+    join(gran, child, Role.CAREGIVER)
+    parent = new_context(owner).new_page()
+    errors = watch_for_errors(parent)
+    parent.goto(f"/c/{child.public_id}/")
+    parent.get_by_role("button", name=re.compile("Seizure now")).click()
+    parent.wait_for_url(re.compile(r"/timer/$"))
+    expect(parent.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:0[0-9]$"))
+
+    # The other caregiver's phone, on the home page, sees it running and its clock ticking.
+    watcher = new_context(gran).new_page()
+    watcher.goto(f"/c/{child.public_id}/")
+    banner = watcher.locator(".banner.in-progress")
+    expect(banner).to_contain_text("Seizure in progress")
+    expect(banner).to_contain_text("Alex")
+    first_reading = banner.locator("[data-elapsed-from]").inner_text()
+    expect(banner.locator("[data-elapsed-from]")).not_to_have_text(first_reading, timeout=3000)
+
+    apnea = parent.get_by_role("button", name=re.compile("^Apnea"))
+    apnea.click()
+    expect(apnea).to_have_attribute("aria-pressed", "true")
+    parent.get_by_role("button", name=re.compile("^Jerking of an arm or leg")).click()
+    jerking = parent.locator("#sign-jerking")
+    jerking.get_by_role("button", name="Left", exact=True).click()
+    expect(jerking.get_by_role("button", name="Left", exact=True)).to_have_attribute("aria-pressed", "true")
+    jerking.get_by_role("button", name="Arm", exact=True).click()
+    expect(jerking.get_by_role("button", name="Arm", exact=True)).to_have_attribute("aria-pressed", "true")
+
+    path = parent.locator("#path")
+    path.get_by_role("button", name="Left arm").click()
+    expect(path.get_by_role("group", name="Moved to…")).to_be_visible()
+    path.get_by_role("button", name="Right leg").click()
+    expect(path.locator(".path-steps li")).to_have_count(2)
+    expect(path.locator(".path-steps li").nth(1)).to_contain_text("Right leg")
+    assert serious_violations_of(new_context, owner, parent.url) == []
+
+    parent.wait_for_timeout(1200)  # let the seizure last a moment
+    parent.get_by_role("button", name="Seizure ended").click()
+    parent.wait_for_url(f"**/c/{child.public_id}/")
+    expect(parent.locator(".messages")).to_contain_text(re.compile(r"it lasted 0:0[1-9]"))
+
+    episode = Episode.objects.get()
+    assert (episode.apnea, episode.jerking, episode.jerking_side, episode.jerking_limb) == (True, True, "left", "arm")
+    assert [s["region"] for s in episode.path] == ["left_arm", "right_leg"] and episode.migrated
+    duration = f"0:{episode.duration_seconds:02d}"
+
+    parent.get_by_role("link", name="Timeline").first.click()
+    item = parent.locator(f"#episode-{episode.public_id}")
+    expect(item).to_contain_text(duration)
+    expect(item).to_contain_text("migrated")
+    expect(item).to_contain_text("Apnea")
+    expect(item).to_contain_text("Left arm → Right leg")
+
+    # Once it has ended the other phone's banner goes (the live part refreshes by itself).
+    expect(banner).to_have_count(0, timeout=20_000)
+    assert errors == []
+
+
+def serious_violations_of(new_context, user, url: str) -> list[str]:
+    page = new_context(user, bypass_csp=True).new_page()
+    page.goto(url)
+    return serious_violations(page)
+
+
+def test_five_taps_and_one_undo_leave_four_for_today(new_context, child, owner) -> None:
+    page = new_context(owner).new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"/c/{child.public_id}/")
+    tally = page.get_by_role("button", name="Count one seizure now")
+    for _ in range(5):
+        tally.click()  # no waiting between taps: each must still count once
+    count = page.locator("[data-today-count]")
+    expect(count).to_have_text("5")
+    page.get_by_role("button", name=re.compile(r"^Undo last \+1")).click()
+    expect(count).to_have_text("4")
+    page.reload()
+    expect(count).to_have_text("4")
+    assert Episode.objects.live().filter(is_tally=True).count() == 4
+    assert Episode.objects.filter(is_tally=True).count() == 5
+    assert errors == []
+
+
+def test_rescue_alert_fires_at_the_threshold_and_again_after_a_reload(new_context, child, owner) -> None:
+    running = make_episode(
+        child,
+        started_at=timezone.now() - timedelta(seconds=298),
+        in_progress=True,
+        duration_seconds=None,
+        logged_by=owner,
+    )
+    context = new_context(owner)
+    context.add_init_script(RECORD_VIBRATION)
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
+    alert = page.locator("[data-rescue-alert]")
+    expect(alert).to_be_hidden()
+    page.locator("body").click()  # a touch, so the browser lets the page vibrate
+    expect(alert).to_be_visible(timeout=6000)
+    expect(alert).to_contain_text("5 minutes: follow the rescue plan")
+    expect(alert).to_contain_text("buccal midazolam")
+    assert page.evaluate("window.__vibrations.length") == 1
+    page.reload()
+    expect(alert).to_be_visible()
+    assert page.evaluate("window.__vibrations.length") == 1  # the fresh page asked again
+    assert errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_logging_pages_pass_axe(new_context, child, owner, scheme) -> None:
+    make_episode(child, apnea=True, path=[{"region": "left_arm"}, {"region": "right_leg"}])
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None)
+    page = new_context(owner, color_scheme=scheme, bypass_csp=True).new_page()
+    base = f"/c/{child.public_id}/"
+    for path in [
+        base,
+        f"{base}seizures/",
+        f"{base}seizures/new/",
+        f"{base}seizures/deleted/",
+        f"{base}seizures/{running.public_id}/timer/",
+        f"{base}treatments/",
+        f"{base}treatments/new/",
+    ]:
+        page.goto(path)
+        assert serious_violations(page) == [], path
+    page.goto(f"{base}seizures/new/")
+    page.get_by_label("Minutes").fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert serious_violations(page) == [], "form with errors"
