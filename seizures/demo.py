@@ -70,7 +70,7 @@ def _episode(rng: random.Random, child: Child, started_at: datetime, by: User) -
         subtle=rng.random() < 0.05,
         colour_change=rng.choice([Colour.BLUE, Colour.PALE]) if rng.random() < 0.12 else "",
         logged_by=by,
-        received_at=started_at + timedelta(minutes=rng.randrange(1, 30)),
+        received_at=min(started_at + timedelta(minutes=rng.randrange(1, 30)), timezone.now()),
     )
     if episode.eye_deviation:
         episode.eye_side = side
@@ -124,9 +124,10 @@ def seed_history(child: Child, members: list[User]) -> None:
             if start <= offset and (stop is None or offset <= stop):
                 rate *= effect
         for _ in range(_poisson(rng, rate)):
-            started_at = _moment(rng, day, zone)
-            if started_at < now:
-                episodes.append(_episode(rng, child, started_at, rng.choice(writers)))
+            # Drawn whatever the hour, so the sequence (and the history) is the same all day.
+            episode = _episode(rng, child, _moment(rng, day, zone), rng.choice(writers))
+            if episode.started_at < now:
+                episodes.append(episode)
 
     clusters = []
     taps: list[tuple[int, Episode]] = []

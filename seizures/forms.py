@@ -145,6 +145,7 @@ class EpisodeForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, child: Child, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.child = child
         self.instance.child = child
@@ -165,13 +166,13 @@ class EpisodeForm(forms.ModelForm):
         for n in range(1, self.path_rows + 1):
             step = episode.path[n - 1] if n <= len(episode.path) else {}
             self.fields[f"path_{n}"] = forms.ChoiceField(
-                label=_("Where it began") if n == 1 else _("Then moved to (step %(n)d)") % {"n": n},
+                label=_("%(n)d. Began in") % {"n": n} if n == 1 else _("%(n)d. Moved to") % {"n": n},
                 choices=region_choices,
                 required=False,
                 initial=step.get("region", ""),
             )
             self.fields[f"path_{n}_at"] = forms.CharField(
-                label=_("Time into the seizure (min:sec), step %(n)d") % {"n": n},
+                label=_("At (min:sec), step %(n)d") % {"n": n},
                 required=False,
                 max_length=12,
                 initial=format_offset(step.get("at_seconds")),

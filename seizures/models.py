@@ -8,7 +8,7 @@ Reads of family data go through the QuerySets below, always scoped to one child:
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,9 +39,10 @@ CLUSTER_GAP = timedelta(hours=1)
 
 
 def local_midnight(day: date, zone) -> datetime:
-    """The aware instant at which `day` begins in `zone` (a 23- or 25-hour day ends at the
-    next day's midnight, whatever the length)."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    """The instant (in UTC) at which `day` begins in `zone`. A 23- or 25-hour day ends at the
+    next day's midnight, whatever its length. Returned in UTC because Python subtracts two
+    datetimes of one zone on the wall clock, which would hide that length."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(UTC)
 
 
 def day_bounds(day: date, zone) -> tuple[datetime, datetime]:

@@ -27,6 +27,7 @@ def live_context(child: Child) -> dict:
     zone = child.zone
     today = now.astimezone(zone).date()
     midnight = local_midnight(today, zone)
+    next_midnight = local_midnight(today + timedelta(days=1), zone)
     episodes = Episode.objects.for_child(child).live()
     in_progress = list(
         episodes.in_progress().filter(started_at__gte=now - MAX_DURATION).select_related("logged_by").newest_first()[:3]
@@ -38,7 +39,7 @@ def live_context(child: Child) -> dict:
         window_start = min(midnight, cluster_since)
     # One pass over the index for both counts.
     counts = episodes.filter(started_at__gte=window_start).aggregate(
-        today=Count("pk", filter=Q(started_at__gte=midnight)),
+        today=Count("pk", filter=Q(started_at__gte=midnight, started_at__lt=next_midnight)),
         recent=Count("pk", filter=Q(started_at__gte=cluster_since or now)),
     )
     last_tap = episodes.tallies().filter(started_at__gte=now - MAX_DURATION).newest_first().first()

@@ -30,7 +30,9 @@ def make_episodes(child: Child, count: int, *, end: datetime | None = None, spac
             jerking=n % 3 == 0,
             jerking_side="left" if n % 3 == 0 else "",
             jerking_limb="arm" if n % 3 == 0 else "",
-            path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 20}] if n % 5 == 0 else [],
+            path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 20}]
+            if n % 5 == 0
+            else [],
             is_tally=n % 7 == 0,
         )
         episode.sync_path()

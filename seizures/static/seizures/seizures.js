@@ -70,8 +70,41 @@
     }).catch(function () { /* refused (battery saver, no permission): the timer still works */ });
   }
 
+  // Past-seizure form: side pickers only under a ticked sign, and path rows one at a time.
+  // Without script every control simply shows.
+  function sideChoices(root) {
+    root.querySelectorAll("[data-sign-field]").forEach(function (field) {
+      var box = field.querySelector("input[type=checkbox]");
+      var extras = field.querySelectorAll("[data-side-choice]");
+      if (!box || !extras.length) return;
+      function sync() { extras.forEach(function (el) { el.hidden = !box.checked && !el.querySelector(".errorlist"); }); }
+      box.addEventListener("change", sync);
+      sync();
+    });
+  }
+
+  function pathRows(root) {
+    root.querySelectorAll("[data-path-rows]").forEach(function (list) {
+      var rows = Array.prototype.slice.call(list.querySelectorAll("[data-path-row]"));
+      function sync() {
+        var previousFilled = true;
+        rows.forEach(function (row) {
+          var select = row.querySelector("select");
+          var used = select.value !== "" || row.querySelector("input").value !== "" || row.querySelector(".errorlist");
+          row.hidden = !used && !previousFilled;
+          previousFilled = select.value !== "";
+        });
+      }
+      list.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   function init(root) {
-    var focus = root.querySelector && root.querySelector("[data-focus-on-load]");
+    if (!root.querySelectorAll) return;
+    sideChoices(root);
+    pathRows(root);
+    var focus = root.querySelector("[data-focus-on-load]");
     if (focus) focus.focus();
   }
 
@@ -90,10 +123,14 @@
 
   document.addEventListener("visibilitychange", keepAwake);
   document.addEventListener("DOMContentLoaded", function () {
-    init(document);
     tick();
     keepAwake();
     window.setInterval(tick, 500);
   });
-  if (window.htmx) window.htmx.onLoad(init);
+  // htmx calls this for the page on load and again for every fragment it swaps in.
+  if (window.htmx) {
+    window.htmx.onLoad(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  }
 })();
