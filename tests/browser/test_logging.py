@@ -19,8 +19,17 @@ from tests.seizures.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Record vibration requests: headless Chromium has no motor, but the page's call is what we own.
-RECORD_VIBRATION = "window.__vibrations = []; navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };"
+# Record vibration and wake-lock requests: headless Chromium has no motor and no screen to keep
+# on, but the page's calls are what we own.
+RECORD_DEVICE_CALLS = """
+window.__vibrations = [];
+navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
+window.__wakeLocks = 0;
+Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {request: (kind) => {
+  window.__wakeLocks += kind === "screen" ? 1 : 0;
+  return Promise.resolve({addEventListener() {}});
+}}});
+"""
 
 
 def watch_for_errors(page) -> list[str]:
@@ -117,7 +126,7 @@ def test_five_taps_and_one_undo_leave_four_for_today(new_context, child, owner) 
     assert errors == []
 
 
-def test_rescue_alert_fires_at_the_threshold_and_again_after_a_reload(new_context, child, owner) -> None:
+def test_rescue_alert_fires_at_threshold_and_after_reload_screen_kept_on(new_context, child, owner) -> None:
     running = make_episode(
         child,
         started_at=timezone.now() - timedelta(seconds=298),
@@ -126,12 +135,13 @@ def test_rescue_alert_fires_at_the_threshold_and_again_after_a_reload(new_contex
         logged_by=owner,
     )
     context = new_context(owner)
-    context.add_init_script(RECORD_VIBRATION)
+    context.add_init_script(RECORD_DEVICE_CALLS)
     page = context.new_page()
     errors = watch_for_errors(page)
     page.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
     alert = page.locator("[data-rescue-alert]")
     expect(alert).to_be_hidden()
+    assert page.evaluate("window.__wakeLocks") == 1  # the screen is kept on while timing
     page.locator("body").click()  # a touch, so the browser lets the page vibrate
     expect(alert).to_be_visible(timeout=6000)
     expect(alert).to_contain_text("5 minutes: follow the rescue plan")
