@@ -99,51 +99,54 @@ class _EpochSeconds(Func):
 # --- The days -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DayRow:
-    """One local day's aggregates. `detailed` counts episodes logged with the checklist
-    (not bare "+1" taps), the fair denominator for sign and migration shares."""
+    """One local day's aggregates. `detailed` counts episodes logged with the checklist (not
+    bare "+1" taps): the fair denominator for sign and migration shares. `sides`, `rescue`
+    and `tallies` are counted only when asked for (the report), as each costs a little at
+    100,000 rows."""
 
     on: date
     count: int
-    known: int  # episodes whose duration is known
-    seconds: int  # their total duration
-    longest: int | None
     detailed: int
     signs: tuple[int, ...]  # in SIGN_KEYS order
-    sides: tuple[int, ...]  # for each sided sign, each Side, in order
     migrated: int
-    rescue: int
-    tallies: int
-    durations: str  # the known durations, comma-separated, in no order
+    durations: str  # the known durations in seconds, comma-separated, in no order
+    sides: tuple[int, ...] = ()  # for each sided sign, each Side, in order
+    rescue: int = 0
+    tallies: int = 0
 
 
-def _aggregates() -> list[str]:
-    """The per-day aggregate columns, as SQL both databases accept, in DayRow order."""
-    sign_flags = " OR ".join(f"e.{key}" for key in SIGN_KEYS)
-    return [
+def _aggregates(report: bool) -> list[str]:
+    """The per-day aggregates, as SQL both databases accept, in DayRow order."""
+    any_detail = " OR ".join(["NOT e.is_tally", "e.migrated", *(f"e.{key}" for key in SIGN_KEYS)])
+    columns = [
         "COUNT(*)",
-        "COUNT(e.duration_seconds)",
-        "COALESCE(SUM(e.duration_seconds), 0)",
-        "MAX(e.duration_seconds)",
-        f"COUNT(CASE WHEN NOT e.is_tally OR e.migrated OR {sign_flags} THEN 1 END)",
-        *(f"COUNT(CASE WHEN e.{key} THEN 1 END)" for key in SIGN_KEYS),
-        # Side values are the checklist's own constants, never user input.
-        *(f"COUNT(CASE WHEN e.{sign.side_field} = '{side}' THEN 1 END)" for sign in SIDED for side in SIDES),
-        "COUNT(CASE WHEN e.migrated THEN 1 END)",
-        "COUNT(CASE WHEN e.rescue_medicine <> '' THEN 1 END)",
-        "COUNT(CASE WHEN e.is_tally THEN 1 END)",
+        f"COUNT(*) FILTER (WHERE {any_detail})",
+        *(f"COUNT(*) FILTER (WHERE e.{key})" for key in SIGN_KEYS),
+        "COUNT(*) FILTER (WHERE e.migrated)",
     ]
+    if report:
+        columns += [
+            # Side values are the checklist's own constants, never user input.
+            *(f"COUNT(*) FILTER (WHERE e.{sign.side_field} = '{side}')" for sign in SIDED for side in SIDES),
+            "COUNT(*) FILTER (WHERE e.rescue_medicine <> '')",
+            "COUNT(*) FILTER (WHERE e.is_tally)",
+        ]
+    return columns
 
 
-def _day_values(child: Child, midnights: list[datetime]) -> list[tuple]:
-    """One tuple of aggregates per day between consecutive `midnights`."""
+def _utc_text(value: datetime) -> str:
+    """An instant as SQLite stores `started_at` (naive UTC text), so text order is time order."""
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[tuple]:
+    """One tuple per day between consecutive `midnights`: the aggregates, then the durations."""
     table = connection.ops.quote_name(Episode._meta.db_table)
-    aggregates = ", ".join(_aggregates())
+    aggregates = ", ".join(_aggregates(report))
     live = "e.child_id = %s AND e.deleted_at IS NULL"
     if connection.vendor == "sqlite":
-        days = json.dumps(
-            [[connection.ops.adapt_datetimefield_value(a), connection.ops.adapt_datetimefield_value(b)]
-             for a, b in zip(midnights, midnights[1:], strict=False)]
-        )  # fmt: skip
+        texts = [_utc_text(m) for m in midnights]
+        days = json.dumps(list(zip(texts, texts[1:], strict=False)))
         sql = (
             f"SELECT (SELECT json_array({aggregates}, group_concat(e.duration_seconds)) FROM {table} e"
             f" WHERE {live} AND e.started_at >= json_extract(d.value, '$[0]')"
@@ -151,7 +154,7 @@ def _day_values(child: Child, midnights: list[datetime]) -> list[tuple]:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [child.pk, days])
-            return [tuple(json.loads(row[0])) for row in cursor.fetchall()]
+            return [json.loads(row[0]) for row in cursor.fetchall()]
     if connection.vendor == "postgresql":
         sql = (
             "SELECT s.* FROM unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS d(day_start, day_end, n)"
@@ -167,33 +170,30 @@ def _day_values(child: Child, midnights: list[datetime]) -> list[tuple]:
     raise NotImplementedError(f"seizure statistics support SQLite and PostgreSQL, not {connection.vendor}")
 
 
-def day_rows(child: Child, first: date, last: date) -> list[DayRow]:
+def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> list[DayRow]:
     """Every local day from `first` to `last` inclusive, days without seizures included. One
-    query (PostgreSQL adds a SET for the transaction)."""
+    query (on PostgreSQL inside a transaction, with one SET)."""
     count = (last - first).days + 1
     if count <= 0:
         return []
     midnights = [local_midnight(first + timedelta(days=n), child.zone) for n in range(count + 1)]
-    signs_at = 5  # after count, known, seconds, longest, detailed
-    sides_at = signs_at + len(SIGN_KEYS)
-    rest_at = sides_at + len(SIDED) * len(SIDES)
+    signs_at, migrated_at = 2, 2 + len(SIGN_KEYS)
+    sides_at = migrated_at + 1
     rows = []
-    for n, values in enumerate(_day_values(child, midnights)):
-        rest = values[rest_at:]
+    for n, values in enumerate(_day_values(child, midnights, report)):
+        extra = {}
+        if report:
+            rescue_at = sides_at + len(SIDED) * len(SIDES)
+            extra = {"sides": tuple(values[sides_at:rescue_at]), "rescue": values[rescue_at], "tallies": values[-2]}
         rows.append(
             DayRow(
                 on=first + timedelta(days=n),
                 count=values[0],
-                known=values[1],
-                seconds=int(values[2]),
-                longest=values[3],
-                detailed=values[4],
-                signs=tuple(values[signs_at:sides_at]),
-                sides=tuple(values[sides_at:rest_at]),
-                migrated=rest[0],
-                rescue=rest[1],
-                tallies=rest[2],
-                durations=rest[3] or "",
+                detailed=values[1],
+                signs=tuple(values[signs_at:migrated_at]),
+                migrated=values[migrated_at],
+                durations=values[-1] or "",
+                **extra,
             )
         )
     return rows
@@ -231,73 +231,81 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
 # --- The period, summed -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Bucket:
-    """One bar of a chart: a day, a Monday-to-Sunday week or a month, cut to the period."""
+    """A run of days summed: one bar of a chart (a day, a Monday-to-Sunday week or a month, cut
+    to the period), or the whole period."""
 
     start: date
     end: date
     count: int
-    known: int
-    seconds: int
-    longest: int | None
-    median: float | None
     detailed: int
-    signs: tuple[int, ...]
+    signs: tuple[int, ...]  # in SIGN_KEYS order
     migrated: int
+    durations: list[int]  # the known durations, sorted
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     @property
+    def known(self) -> int:
+        return len(self.durations)
+
+    @property
+    def seconds(self) -> int:
+        return sum(self.durations)
+
+    @property
+    def longest(self) -> int | None:
+        return self.durations[-1] if self.durations else None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.durations) if self.durations else None
+
+    @property
     def burden_minutes(self) -> float:
         """Minutes spent seizing per day, over episodes whose duration is known."""
         return self.seconds / 60 / self.days
+
+    def share(self, n: int) -> float | None:
+        """`n` as a percentage of the episodes logged with details; None when there were none."""
+        return 100 * n / self.detailed if self.detailed else None
 
 
 @dataclass(frozen=True)
 class Stretch:
     days: int
-    first: date | None
-    last: date | None
+    first: date | None = None
+    last: date | None = None
 
 
 @dataclass(frozen=True)
 class Summary:
     period: Period
     days: list[date]
-    counts: list[int]  # seizures on each day of `days`
-    rolling: dict[int, list[float]]  # 7 and 28: the mean daily count over that many days up to each day
+    counts: list[int]  # seizures on each of `days`
+    rolling: dict[int, list[float]]  # window (7, 28) -> mean daily count over the window ending each day
     buckets: list[Bucket]
-    total: int
-    known: int
-    seconds: int
-    longest: int | None
-    median: float | None
-    detailed: int
-    tallies: int
-    rescue: int
-    migrated: int
-    signs: dict[str, int]
-    sides: dict[str, dict[str, int]]
+    whole: Bucket
     free_days: int
     longest_free: Stretch
-    hours: list[list[int]]
+    hours: list[list[int]]  # [weekday, Monday first][hour]
+    # Counted for the report only.
+    sides: dict[str, dict[str, int]] | None = None
+    rescue: int | None = None
+    tallies: int | None = None
 
     @property
     def per_28_days(self) -> float:
-        return self.total / self.period.days * WINDOW_DAYS
+        return self.whole.count / self.whole.days * WINDOW_DAYS
 
     @property
     def unknown_duration(self) -> int:
-        return self.total - self.known
+        return self.whole.count - self.whole.known
 
     @property
-    def burden_minutes(self) -> float:
-        return self.seconds / 60 / self.period.days
-
-    def share(self, n: int) -> float | None:
-        """`n` as a percentage of the episodes logged with details."""
-        return 100 * n / self.detailed if self.detailed else None
+    def sign_counts(self) -> dict[str, int]:
+        return dict(zip(SIGN_KEYS, self.whole.signs, strict=True))
 
 
 def bucket_start(day: date, granularity: str) -> date:
@@ -308,29 +316,26 @@ def bucket_start(day: date, granularity: str) -> date:
     return day
 
 
-def _durations(rows: list[DayRow]) -> list[int]:
-    text = ",".join(row.durations for row in rows if row.durations)
-    return sorted(map(int, text.split(","))) if text else []
-
-
 def _bucket(rows: list[DayRow], durations: list[int]) -> Bucket:
     return Bucket(
         start=rows[0].on,
         end=rows[-1].on,
         count=sum(r.count for r in rows),
-        known=sum(r.known for r in rows),
-        seconds=sum(r.seconds for r in rows),
-        longest=max((r.longest for r in rows if r.longest is not None), default=None),
-        median=statistics.median(durations) if durations else None,
         detailed=sum(r.detailed for r in rows),
         signs=tuple(map(sum, zip(*(r.signs for r in rows), strict=True))),
         migrated=sum(r.migrated for r in rows),
+        durations=durations,
     )
+
+
+def _sorted_durations(rows: list[DayRow]) -> list[int]:
+    text = ",".join(row.durations for row in rows if row.durations)
+    return sorted(map(int, text.split(","))) if text else []
 
 
 def _rolling(counts: list[int], lead: int, window: int) -> list[float]:
     """Mean of each day's count and the `window - 1` days before it, for the days after the
-    first `lead` (which are only there to fill the first windows). Near the start of the
+    first `lead` (which are there only to fill the first windows). Near the start of the
     diary the window is shorter: days before the diary began are unknown, not zero."""
     sums = [0, *accumulate(counts)]
     out = []
@@ -341,7 +346,7 @@ def _rolling(counts: list[int], lead: int, window: int) -> list[float]:
 
 
 def _longest_run_of_zeros(days: list[date], counts: list[int]) -> Stretch:
-    best = Stretch(0, None, None)
+    best = Stretch(0)
     run_start = None
     for n, count in enumerate(counts):
         if count:
@@ -353,50 +358,48 @@ def _longest_run_of_zeros(days: list[date], counts: list[int]) -> Stretch:
     return best
 
 
-def summarise(child: Child, period: Period, *, began_on: date) -> Summary:
-    """Every figure for `period` (which starts no earlier than `began_on`). Two queries."""
+def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
+    """Every figure for `period` (which starts no earlier than `began_on`). Two queries: the
+    days (from up to 27 days before the period, for the first rolling averages) and the hours
+    of the week."""
     lead_start = max(period.start - timedelta(days=max(ROLLING) - 1), began_on)
     lead = (period.start - lead_start).days
-    all_rows = day_rows(child, lead_start, period.end)
-    rows = all_rows[lead:]
-    lead_counts = [r.count for r in all_rows]
-    counts = lead_counts[lead:]
+    all_rows = day_rows(child, lead_start, period.end, report=report)
+    all_counts = [r.count for r in all_rows]
+    rows, counts = all_rows[lead:], all_counts[lead:]
 
     groups: dict[date, list[DayRow]] = {}
     for row in rows:
         groups.setdefault(bucket_start(row.on, period.granularity), []).append(row)
-    bucket_durations = {key: _durations(group) for key, group in groups.items()}
-    buckets = [_bucket(group, bucket_durations[key]) for key, group in groups.items()]
-    # Each bucket's list is sorted, so this sort only merges runs.
-    everything = sorted(d for durations in bucket_durations.values() for d in durations)
-    whole = _bucket(rows, everything) if rows else None
+    buckets = [_bucket(group, _sorted_durations(group)) for group in groups.values()]
+    # Concatenated sorted runs: the sort merges them rather than sorting from scratch.
+    whole = _bucket(rows, sorted([d for bucket in buckets for d in bucket.durations]))
 
-    start_at = local_midnight(period.start, child.zone)
-    end_at = local_midnight(period.end + timedelta(days=1), child.zone)
-    sides = [sum(r.sides[n] for r in rows) for n in range(len(SIDED) * len(SIDES))]
+    extra = {}
+    if report:
+        totals = [sum(column) for column in zip(*(r.sides for r in rows), strict=True)]
+        extra = {
+            "sides": {
+                sign.key: dict(zip(SIDES, totals[n * len(SIDES) : (n + 1) * len(SIDES)], strict=True))
+                for n, sign in enumerate(SIDED)
+            },
+            "rescue": sum(r.rescue for r in rows),
+            "tallies": sum(r.tallies for r in rows),
+        }
+    days = [r.on for r in rows]
     return Summary(
         period=period,
-        days=[r.on for r in rows],
+        days=days,
         counts=counts,
-        rolling={window: _rolling(lead_counts, lead, window) for window in ROLLING},
+        rolling={window: _rolling(all_counts, lead, window) for window in ROLLING},
         buckets=buckets,
-        total=whole.count if whole else 0,
-        known=whole.known if whole else 0,
-        seconds=whole.seconds if whole else 0,
-        longest=whole.longest if whole else None,
-        median=whole.median if whole else None,
-        detailed=whole.detailed if whole else 0,
-        tallies=sum(r.tallies for r in rows),
-        rescue=sum(r.rescue for r in rows),
-        migrated=whole.migrated if whole else 0,
-        signs=dict(zip(SIGN_KEYS, whole.signs, strict=True)) if whole else dict.fromkeys(SIGN_KEYS, 0),
-        sides={
-            sign.key: dict(zip(SIDES, sides[n * len(SIDES) : (n + 1) * len(SIDES)], strict=True))
-            for n, sign in enumerate(SIDED)
-        },
+        whole=whole,
         free_days=counts.count(0),
-        longest_free=_longest_run_of_zeros([r.on for r in rows], counts),
-        hours=hour_of_week(child, start_at, end_at),
+        longest_free=_longest_run_of_zeros(days, counts),
+        hours=hour_of_week(
+            child, local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
+        ),
+        **extra,
     )
 
 

@@ -21,7 +21,7 @@ from caregiver.models import Child
 from seizures.forms import EpisodeForm
 from seizures.models import RESTORE_WINDOW, Episode
 from seizures.recording import ClientUUIDConflict, already_saved, locked_episode, restore, save_once, soft_delete
-from seizures.views.common import conflict_response, live_episode
+from seizures.views.common import conflict_response, live_episode, record_clinician_view
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).
@@ -76,6 +76,7 @@ def episode_edit(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Ht
     context: dict = {"child": child, "can_write": child.membership.can_write}
     if request.method == "GET":
         episode = live_episode(child, episode_id)
+        record_clinician_view(request, child, episode, "Viewed a seizure")
         form = EpisodeForm(child=child, instance=episode)
         return render(request, "seizures/episode_form.html", context | {"form": form, "episode": episode})
     with transaction.atomic():

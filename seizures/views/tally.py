@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import trigger_client_event
 
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
@@ -21,16 +20,13 @@ from seizures.recording import ClientUUIDConflict, save_once, soft_delete
 from seizures.views.common import conflict_response
 from seizures.views.home import live_context
 
-CHANGED_EVENT = "seizures:changed"
-
 
 def _answer(request: AuthedRequest, child: Child) -> HttpResponse:
     """htmx: the refreshed live part of the home page; otherwise back to the home page."""
     if not request.htmx:
         return redirect("seizures:home", child_id=child.public_id)
     context = live_context(child) | {"child": child, "can_write": True}
-    response = render(request, "seizures/home.html#live", context)
-    return trigger_client_event(response, CHANGED_EVENT)
+    return render(request, "seizures/home.html#live", context)
 
 
 @require_POST

@@ -21,6 +21,7 @@ from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from seizures.models import Episode, EpisodeQuerySet, local_midnight
 from seizures.signs import SIGNS
+from seizures.views.common import record_clinician_view
 
 PAGE_SIZE = 50
 FILTERS = [(sign.key, sign.label) for sign in SIGNS] + [("migrated", _("Migrated"))]
@@ -110,6 +111,7 @@ def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "seizures/timeline.html#page", context)
+    record_clinician_view(request, child, child, "Viewed the seizure timeline")
     deleted = _deleted_banner(child, request.GET.get("deleted", ""))
     saved = request.GET.get("saved", "")
     return render(request, "seizures/timeline.html", context | {"just_deleted": deleted, "saved": saved})

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from caregiver.models import AuditEvent
 from seizures.views.timeline import PAGE_SIZE
 from tests.conftest import htmx_headers, make_child
 from tests.seizures.factories import make_episode, make_episodes
@@ -164,3 +165,15 @@ def test_timeline_runs_the_same_queries_with_10_and_2000_episodes(owner_client, 
     assert small == large
     assert _queries(owner_client, page_two, **htmx_headers()) <= small[0]
     assert small[0] <= 6
+
+
+def test_a_clinicians_reading_is_audited_a_familys_is_not(client, child, owner, clinician) -> None:
+    episode = make_episode(child)
+    client.force_login(owner)
+    client.get(timeline(child))
+    assert not AuditEvent.objects.exists()
+    client.force_login(clinician)
+    client.get(timeline(child))
+    client.get(reverse("seizures:episode-edit", args=[child.public_id, episode.public_id]))
+    events = AuditEvent.objects.filter(action="view", actor=clinician, role="clinician")
+    assert sorted(events.values_list("object_type", flat=True)) == ["child", "episode"]
