@@ -246,8 +246,8 @@ class EpisodeForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Episode:
         episode = super().save(commit=False)
-        if episode.duration_seconds is not None or self.cleaned_data.get("duration_unknown"):
-            episode.in_progress = False
+        # The form always settles the duration (given or "not known"), so any timer stops here.
+        episode.in_progress = False
         if commit:
             episode.save()
         return episode

@@ -33,24 +33,23 @@ def live_context(child: Child) -> dict:
         episodes.in_progress().filter(started_at__gte=now - MAX_DURATION).select_related("logged_by").newest_first()[:3]
     )
     window_start = midnight
-    cluster_since = None
-    if child.cluster_alert_count and child.cluster_alert_hours:
+    counts = {"today": Count("pk", filter=Q(started_at__gte=midnight, started_at__lt=next_midnight))}
+    watching_clusters = bool(child.cluster_alert_count and child.cluster_alert_hours)
+    if watching_clusters:
         cluster_since = now - timedelta(hours=child.cluster_alert_hours)
         window_start = min(midnight, cluster_since)
+        counts["recent"] = Count("pk", filter=Q(started_at__gte=cluster_since))
     # One pass over the index for both counts.
-    counts = episodes.filter(started_at__gte=window_start).aggregate(
-        today=Count("pk", filter=Q(started_at__gte=midnight, started_at__lt=next_midnight)),
-        recent=Count("pk", filter=Q(started_at__gte=cluster_since or now)),
-    )
+    counted = episodes.filter(started_at__gte=window_start).aggregate(**counts)
     last_tap = episodes.tallies().filter(started_at__gte=now - MAX_DURATION).newest_first().first()
-    cluster_alert = cluster_since is not None and counts["recent"] >= child.cluster_alert_count
+    recent = counted.get("recent", 0)
     return {
         "now": now,
         "today": today,
-        "today_count": counts["today"],
+        "today_count": counted["today"],
         "in_progress": in_progress,
-        "cluster_alert": cluster_alert,
-        "cluster_recent": counts["recent"],
+        "cluster_alert": watching_clusters and recent >= child.cluster_alert_count,
+        "cluster_recent": recent,
         "last_tap": last_tap,
         "poll_seconds": POLL_SECONDS,
     }

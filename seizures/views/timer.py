@@ -138,7 +138,7 @@ def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Htt
                 # Choosing a side means the sign was seen.
                 setattr(episode, sign.key, True)
         episode.save()
-        shown = {True: "on", False: "off"}.get(value, value) if isinstance(value, bool) else value or "none"
+        shown = ("on" if value else "off") if isinstance(value, bool) else (value or "none")
         audit.record(request.user, "edit", child=child, obj=episode, summary=f"Timer: {name} {shown}")
     sign = next((s for s in SIGNS if name in (s.key, s.side_field, s.limb_field)), None)
     if sign is None:
