@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from education import rendering
 from education.models import Article, Content, GlossaryTerm, Tip
 from education.search import parse_query, search
+from education.tips import tip_for_day
 
 
 def _can_preview(request: HttpRequest) -> bool:
@@ -70,6 +73,18 @@ def tips(request: HttpRequest) -> HttpResponse:
     """Every published caregiver tip. One query."""
     records = list(Tip.objects.published())
     return render(request, "education/tips.html", {"tips": records, **_provenance(records)})
+
+
+@login_not_required
+@require_GET
+def daily_tip(request: HttpRequest) -> HttpResponse:
+    """The tip for `?day=YYYY-MM-DD` (the family's own date; today in UTC when missing or
+    malformed) as a fragment, for the child's home page to fetch. One query."""
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.now().date()
+    return render(request, "education/_daily_tip.html", {"tip": tip_for_day(day)})
 
 
 @login_not_required

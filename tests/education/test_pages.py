@@ -200,3 +200,17 @@ def test_glossary_is_alphabetical_ignoring_case(client) -> None:
     GlossaryTerm.objects.create(slug="zz", term="aardvark syndrome", definition="x", status=Status.PUBLISHED)
     html = client.get(reverse("education:glossary")).content.decode()
     assert html.index('id="term-zz"') < html.index('id="term-acth"')
+
+
+def test_daily_tip_fragment_changes_with_the_familys_day(client, db) -> None:
+    first = client.get("/learn/tips/day/?day=2026-11-27")
+    second = client.get("/learn/tips/day/?day=2026-11-28")
+    assert first.status_code == 200 and "Tip for today" in first.content.decode()
+    assert "<html" not in first.content.decode()
+    assert first.content != second.content
+    assert client.get("/learn/tips/day/?day=2026-11-27").content == first.content
+
+
+def test_daily_tip_with_a_malformed_day_still_shows_a_tip(client, db) -> None:
+    response = client.get("/learn/tips/day/?day=<script>")
+    assert response.status_code == 200 and "Tip for today" in response.content.decode()
