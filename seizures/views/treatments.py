@@ -50,7 +50,7 @@ def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def treatment_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.WRITE)
-    form = TreatmentForm(request.POST or None, child=child, initial={"started_on": _today(child)})
+    form = TreatmentForm(request.POST if request.method == "POST" else None, child=child, initial={"started_on": _today(child)})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             treatment = form.save()
@@ -65,7 +65,7 @@ def treatment_edit(request: AuthedRequest, child_id: UUID, treatment_id: UUID) -
     """Any member may look; owners and caregivers save."""
     child = child_for(request, child_id, Need.WRITE if request.method == "POST" else Need.READ)
     treatment = get_object_or_404(Treatment.objects.for_child(child), public_id=treatment_id)
-    form = TreatmentForm(request.POST or None, child=child, instance=treatment)
+    form = TreatmentForm(request.POST if request.method == "POST" else None, child=child, instance=treatment)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()

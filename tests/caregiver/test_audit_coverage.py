@@ -1,0 +1,108 @@
+"""Every action that changes a child's records writes its audit event: each write route of
+every app is performed once, for real, and the trail is checked. A new write route fails
+`test_every_write_route_is_listed` until it is added to WRITES below."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from caregiver.models import AuditEvent, Invitation, Membership, Role
+from seizures.models import Episode
+from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
+from tests.seizures.factories import make_episode, make_treatment
+
+
+def _running(child, user):
+    return make_episode(
+        child, in_progress=True, duration_seconds=None, started_at=timezone.now() - timedelta(minutes=1)
+    )
+
+
+def _episode_form(child):
+    local = (timezone.now() - timedelta(hours=2)).astimezone(child.zone)
+    return {"started_at": local.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "2", "duration_secs": "5"}
+
+
+# route name → (objects for the URL, form data, the audit action expected)
+WRITES = {
+    "child-edit": (lambda c, u: {}, lambda c, o: {
+        "name": c.name, "born_on": c.born_on.isoformat(), "diagnosis": "MMPEI", "gene_variant": "unknown",
+        "time_zone": c.time_zone, "rescue_threshold_minutes": "4"}, "edit"),
+    "team-invite": (lambda c, u: {}, lambda c, o: {"email": "new@example.org", "role": "caregiver"}, "invite"),
+    "invitation-cancel": (lambda c, u: {"invitation_id": Invitation.issue(
+        child=c, email="x@example.org", role=Role.CAREGIVER, invited_by=u)[0].public_id}, lambda c, o: {},
+        "cancel_invite"),
+    "member-role": (lambda c, u: {"member_id": Membership.objects.get(child=c, role=Role.CAREGIVER).public_id},
+                    lambda c, o: {"role": "clinician"}, "change_role"),
+    "member-remove": (lambda c, u: {"member_id": Membership.objects.get(child=c, role=Role.CAREGIVER).public_id},
+                      lambda c, o: {}, "remove_member"),
+    "team-leave": (lambda c, u: {}, lambda c, o: {}, "leave"),
+    "seizures:tally-add": (lambda c, u: {}, lambda c, o: {"client_uuid": str(uuid4())}, "create"),
+    "seizures:tally-undo": (
+        lambda c, u: {"tap": make_episode(c, is_tally=True, duration_seconds=None)},
+        lambda c, o: {"episode": str(o["tap"].public_id)}, "delete"),
+    "seizures:episode-start": (lambda c, u: {}, lambda c, o: {"client_uuid": str(uuid4())}, "create"),
+    "seizures:episode-add": (lambda c, u: {}, lambda c, o: _episode_form(c), "create"),
+    "seizures:episode-edit": (lambda c, u: {"episode_id": make_episode(c).public_id},
+                              lambda c, o: _episode_form(c) | {"version": "1", "apnea": "on"}, "edit"),
+    "seizures:episode-delete": (lambda c, u: {"episode_id": make_episode(c).public_id}, lambda c, o: {}, "delete"),
+    "seizures:episode-restore": (
+        lambda c, u: {"episode_id": make_episode(c, deleted_at=timezone.now()).public_id},
+        lambda c, o: {}, "restore"),
+    "seizures:episode-set": (lambda c, u: {"episode_id": _running(c, u).public_id},
+                             lambda c, o: {"field": "apnea", "value": "on"}, "edit"),
+    "seizures:episode-move": (lambda c, u: {"episode_id": _running(c, u).public_id},
+                              lambda c, o: {"region": "left_arm"}, "edit"),
+    "seizures:episode-move-undo": (
+        lambda c, u: {"episode_id": _running(c, u).public_id},
+        lambda c, o: {"steps": "1"}, "edit"),
+    "seizures:episode-rescue": (lambda c, u: {"episode_id": _running(c, u).public_id},
+                                lambda c, o: {"rescue_medicine": "Midazolam 2.5 mg"}, "edit"),
+    "seizures:episode-end": (lambda c, u: {"episode_id": _running(c, u).public_id}, lambda c, o: {}, "edit"),
+    "seizures:treatment-add": (lambda c, u: {}, lambda c, o: {"kind": "acth", "started_on": "2026-05-01"}, "create"),
+    "seizures:treatment-edit": (lambda c, u: {"treatment_id": make_treatment(c).public_id},
+                                lambda c, o: {"kind": "quinidine", "dose": "20 mg", "started_on": "2026-04-01"},
+                                "edit"),
+    "seizures:treatment-stop": (lambda c, u: {"treatment_id": make_treatment(c).public_id},
+                                lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
+}  # fmt: skip
+# Deleting the child takes its trail with it; that event is kept without a child (tested in
+# test_children.py).
+NOT_CHILD_TRAIL = {"child-delete"}
+
+
+def test_every_write_route_is_listed(client, child, clinician) -> None:
+    client.force_login(clinician)
+    unlisted = []
+    for route, name, _view in CHILD_ROUTES:
+        if name in WRITES or name in NOT_CHILD_TRAIL:
+            continue
+        url = _url(route, _values(route, child, clinician))
+        if client.post(url).status_code != 405:
+            unlisted.append(name)
+    assert unlisted == [], "write routes missing from WRITES"
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_write_action_is_audited(client, owner, child, caregiver_user, name) -> None:
+    objects_for, data_for, action = WRITES[name]
+    objects = objects_for(child, owner)
+    if name == "team-leave":  # the last owner may not leave; a second owner does
+        Membership.objects.filter(user=caregiver_user).update(role=Role.OWNER)
+    if name == "seizures:episode-move-undo":
+        episode = Episode.objects.get(public_id=objects["episode_id"])
+        episode.path = [{"region": "left_arm", "at_seconds": 0}]
+        episode.save()
+    route = next(r for r, n, _v in CHILD_ROUTES if n == name)
+    kwargs = {k: v for k, v in objects.items() if k in _params(route)} | {"child_id": child.public_id}
+    client.force_login(owner)
+    before = set(AuditEvent.objects.filter(child=child).values_list("pk", flat=True))
+    response = client.post(reverse(name, kwargs=kwargs), data_for(child, objects))
+    assert response.status_code in (200, 302), (name, response.status_code)
+    new = AuditEvent.objects.filter(child=child).exclude(pk__in=before)
+    assert [(e.action, e.actor_id) for e in new] == [(action, owner.pk)], name
