@@ -10,6 +10,7 @@ belong to the installation that sent them.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,7 +145,11 @@ def _build(model: type[models.Model], row: dict, users: dict[str, User], cluster
 def import_child(document: dict) -> tuple[Child, bool]:
     """Recreate the child from `document`; returns (child, created). A child that is already
     here (same id) is left exactly as it is, so importing a file twice changes nothing."""
-    existing = Child.objects.filter(public_id=document["child"].get("public_id")).first()
+    try:
+        child_id = uuid.UUID(str(document["child"].get("public_id")))
+    except ValueError:
+        raise BackupError("the file has no valid child id; nothing was imported") from None
+    existing = Child.objects.filter(public_id=child_id).first()
     if existing is not None:
         return existing, False
     try:

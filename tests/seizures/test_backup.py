@@ -12,10 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caregiver import audit
 from caregiver.models import AuditEvent, Child, Membership, User
-from seizures.backup import MAX_BYTES, export_child
+from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, Episode, Treatment
 from tests.scratch import manage, scratch_database
 
@@ -164,3 +166,30 @@ def test_round_trip_through_the_other_database(history, tmp_path) -> None:
     history.delete()
     call_command("import_child", str(second), stdout=StringIO())
     assert _without_stamp(export_child(Child.objects.get(public_id=history.public_id))) == original
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    child=st.dictionaries(st.sampled_from(["public_id", "name", "born_on", "time_zone", "x"]), json_values),
+    sections=st.dictionaries(
+        st.sampled_from(["people", "memberships", "clusters", "episodes", "treatments", "audit_events"]),
+        st.lists(st.dictionaries(st.text(max_size=15), json_values, max_size=5), max_size=3),
+    ),
+)
+def test_import_of_arbitrary_documents_fails_cleanly(tmp_path_factory, db, child, sections) -> None:
+    document = {"format": "mmpei-seizure-log/child", "version": 1, "child": child}
+    document |= {name: sections.get(name, []) for name in ("people", *SECTIONS)}
+    path = tmp_path_factory.mktemp("fuzz") / "child.json"
+    path.write_text(json.dumps(document))
+    before = Child.objects.count()
+    try:
+        call_command("import_child", str(path), stdout=StringIO())
+    except CommandError:
+        assert Child.objects.count() == before
