@@ -71,10 +71,10 @@ class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=Preset.choices, required=False)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    by = forms.ChoiceField(label=_("Show per"), choices=Granularity.choices, required=False)
+    by = forms.ChoiceField(label=_("Show per"), choices=[("", _("Automatic")), *Granularity.choices], required=False)
 
-    def __init__(self, data, *, today: date, began_on: date) -> None:
-        super().__init__(data)
+    def __init__(self, data=None, *, today: date, began_on: date, initial: dict | None = None) -> None:
+        super().__init__(data, initial=initial)
         self.today = today
         self.began_on = began_on
         self.fields["start"].widget.attrs["max"] = today.isoformat()

@@ -31,7 +31,7 @@ from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Func, IntegerField, Min, Q, Value, When
+from django.db.models import Count, Func, IntegerField, Min, Q
 
 from caregiver.models import Child
 from seizures.models import Episode, Treatment, local_midnight
@@ -165,7 +165,11 @@ def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[t
             # The planner overestimates the per-day ranges and would spend longer compiling
             # the query with JIT than running it (0.3 s against 0.07 s at 100,000 episodes).
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, [midnights[:-1], midnights[1:], child.pk])
+            # Arrays as literals: one text parameter each, not a thousand adapted datetimes.
+            starts, ends = (
+                "{" + ",".join(m.isoformat() for m in part) + "}" for part in (midnights[:-1], midnights[1:])
+            )
+            cursor.execute(sql, [starts, ends, child.pk])
             return cursor.fetchall()
     raise NotImplementedError(f"seizure statistics support SQLite and PostgreSQL, not {connection.vendor}")
 
@@ -201,30 +205,22 @@ def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> 
 
 # --- Hours of the week ----------------------------------------------------------------------
 def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]]:
-    """Seizures by local weekday (Monday first) and hour, over [start, end). One query."""
+    """Seizures by local weekday (Monday first) and hour, over [start, end). One query: a
+    UNION ALL with one part per stretch of constant UTC offset, so each row's local time is
+    its epoch seconds plus a constant (a CASE over the changes costs a third more on SQLite)."""
     changes = offset_changes(child.zone, start, end)
-    # Each offset holds until the next change.
-    spans = zip(changes, changes[1:], strict=False)
-    offset = Case(
-        *(When(started_at__lt=change_at, then=Value(seconds)) for (_, seconds), (change_at, _) in spans),
-        default=Value(changes[-1][1]),
-        output_field=IntegerField(),
-    )
-    # 1970-01-01 was a Thursday: hour 0 of the epoch is weekday 3 (Monday = 0), hour 72 of the week.
-    slot = ((_EpochSeconds("started_at") + offset) / 3600 + 72) % 168
+    ends = [instant for instant, _ in changes[1:]] + [end]
+    episodes = Episode.objects.for_child(child).live()
+    parts = []
+    for (since, offset), until in zip(changes, ends, strict=True):
+        # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
+        slot = ((_EpochSeconds("started_at") + offset) / 3600 + 72) % 168
+        parts.append(
+            episodes.between(since, until).annotate(slot=slot).values("slot").annotate(n=Count("pk")).order_by()
+        )
     grid = [[0] * 24 for _ in range(7)]
-    rows = (
-        Episode.objects.for_child(child)
-        .live()
-        .between(start, end)
-        .annotate(slot=slot)
-        .values("slot")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("slot", "n")
-    )
-    for slot_number, n in rows:
-        grid[slot_number // 24][slot_number % 24] = n
+    for slot, n in parts[0].union(*parts[1:], all=True).values_list("slot", "n"):
+        grid[slot // 24][slot % 24] += n
     return grid
 
 
@@ -232,8 +228,10 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
 @dataclass(frozen=True)
 class Bucket:
     """A run of days summed: one bar of a chart (a day, a Monday-to-Sunday week or a month, cut
-    to the period), or the whole period."""
+    to the period), or the whole period. `origin` is the day its week or month begins, where
+    the bar is drawn, even when the period starts later."""
 
+    origin: date
     start: date
     end: date
     count: int
@@ -316,8 +314,9 @@ def bucket_start(day: date, granularity: str) -> date:
     return day
 
 
-def _bucket(rows: list[DayRow], durations: list[int]) -> Bucket:
+def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
     return Bucket(
+        origin=origin,
         start=rows[0].on,
         end=rows[-1].on,
         count=sum(r.count for r in rows),
@@ -362,7 +361,7 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
     """Every figure for `period` (which starts no earlier than `began_on`). Two queries: the
     days (from up to 27 days before the period, for the first rolling averages) and the hours
     of the week."""
-    lead_start = max(period.start - timedelta(days=max(ROLLING) - 1), began_on)
+    lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
     lead = (period.start - lead_start).days
     all_rows = day_rows(child, lead_start, period.end, report=report)
     all_counts = [r.count for r in all_rows]
@@ -371,9 +370,9 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
     groups: dict[date, list[DayRow]] = {}
     for row in rows:
         groups.setdefault(bucket_start(row.on, period.granularity), []).append(row)
-    buckets = [_bucket(group, _sorted_durations(group)) for group in groups.values()]
+    buckets = [_bucket(origin, group, _sorted_durations(group)) for origin, group in groups.items()]
     # Concatenated sorted runs: the sort merges them rather than sorting from scratch.
-    whole = _bucket(rows, sorted([d for bucket in buckets for d in bucket.durations]))
+    whole = _bucket(period.start, rows, sorted([d for bucket in buckets for d in bucket.durations]))
 
     extra = {}
     if report:

@@ -1,0 +1,178 @@
+"""Plotly figures from plain lists: no queries, no request, nothing but the numbers given.
+
+Each function returns the figure as a JSON-ready dict for `json_script`; the page's one
+static script (seizures/static/seizures/charts.js) draws it with the plotly.js the plotly
+package ships. Figures use `template="none"` (plotly's default template adds ~6 KB of JSON
+to each) and one shared layout; colours are left to charts.js, which picks a palette for the
+reader's light or dark mode. Titles and text summaries live in the page, not the figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+# Bars span their period: a day, a Monday-to-Sunday week, a calendar month.
+PERIODS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}
+BAND_COLOUR = "rgba(128, 128, 128, 0.18)"  # readable on light and dark backgrounds
+HOURS = [f"{hour:02d}:00" for hour in range(24)]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A treatment period, drawn as a shaded band with its name; `last` is its last day."""
+
+    label: str
+    first: date
+    last: date
+
+
+def _layout(**extra) -> dict:
+    """The layout every figure shares. Axes do not zoom or pan: on a phone a drag should
+    scroll the page, not the chart."""
+    layout = {
+        "template": "none",
+        "autosize": True,
+        "margin": {"l": 52, "r": 16, "t": 12, "b": 40},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
+        "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        "hovermode": "x unified",
+        "dragmode": False,
+        "xaxis": {"type": "date", "fixedrange": True, "automargin": True, "hoverformat": "%-d %b %Y"},
+        "yaxis": {"rangemode": "tozero", "fixedrange": True, "automargin": True},
+    }
+    for key, value in extra.items():
+        layout[key] = layout.get(key, {}) | value if isinstance(value, dict) else value
+    return layout
+
+
+def _figure(traces: list, **layout) -> dict:
+    return go.Figure(data=traces, layout=_layout(**layout)).to_plotly_json()
+
+
+def _x(starts: list[date], granularity: str) -> dict:
+    """The x coordinates: a start and a step for days and weeks (half the JSON, and nothing
+    for plotly to validate point by point), the list of starts for months (which vary)."""
+    step = PERIODS[granularity]
+    if isinstance(step, int) and starts:
+        return {"x0": starts[0].isoformat(), "dx": step}
+    return {"x": [start.isoformat() for start in starts]}
+
+
+def _bands(bands: list[Band]) -> dict:
+    """Translucent bands over the plot, names in the margin above (alternating height, so
+    treatments that start close together do not print over each other)."""
+    if not bands:
+        return {}
+    shapes, annotations = [], []
+    for n, band in enumerate(bands):
+        first, after = band.first.isoformat(), (band.last + timedelta(days=1)).isoformat()
+        shapes.append(
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": first, "x1": after, "y0": 0, "y1": 1,
+             "fillcolor": BAND_COLOUR, "line": {"width": 0}, "layer": "above"}
+        )  # fmt: skip
+        annotations.append(
+            {"text": band.label, "xref": "x", "yref": "paper", "x": first, "y": 1, "yshift": 15 * (n % 2),
+             "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11}}
+        )  # fmt: skip
+    return {"shapes": shapes, "annotations": annotations, "margin": {"t": 12 + 15 * min(len(bands), 2)}}
+
+
+def frequency(
+    *,
+    granularity: str,
+    starts: list[date],
+    counts: list[int],
+    days: list[date],
+    rolling: dict[int, list[float]],
+    bands: list[Band],
+    labels: dict[str, str],
+) -> dict:
+    """Seizures per period as bars, with the 7- and 28-day rolling averages of the daily count
+    as lines (on a second axis unless the bars are days too), and treatments as bands.
+    `labels`: "bars", "axis", and "rolling7"/"rolling28" for the lines, "rolling_axis"."""
+    traces = [
+        go.Bar(
+            **_x(starts, granularity), y=counts, name=labels["bars"], xperiod=PERIODS[granularity],
+            xperiodalignment="middle", hovertemplate="%{y}<extra></extra>",
+        )
+    ]  # fmt: skip
+    same_axis = granularity == "day"
+    for window in sorted(rolling):
+        traces.append(
+            go.Scatter(
+                **_x(days, "day"), y=rolling[window], name=labels[f"rolling{window}"], mode="lines",
+                xperiod=PERIODS["day"], xperiodalignment="middle", yaxis="y" if same_axis else "y2",
+                line={"width": 2.5 if window == 28 else 1.5}, hovertemplate="%{y:.1f}<extra></extra>",
+            )
+        )  # fmt: skip
+    extra = {"yaxis": {"title": {"text": labels["axis"]}}, **_bands(bands)}
+    if not same_axis:
+        extra["yaxis2"] = {
+            "title": {"text": labels["rolling_axis"]}, "overlaying": "y", "side": "right",
+            "rangemode": "tozero", "fixedrange": True, "showgrid": False, "automargin": True,
+        }  # fmt: skip
+        extra["margin"] = extra.get("margin", {}) | {"r": 52}
+    return _figure(traces, **extra)
+
+
+def durations(
+    *, granularity: str, starts: list[date], median: list[float | None], longest: list[float | None], labels: dict
+) -> dict:
+    """Median and longest duration per period, in minutes; gaps where none was known.
+    `labels`: "median", "longest", "axis"."""
+    x, period = _x(starts, granularity), PERIODS[granularity]
+    traces = [
+        go.Scatter(
+            **x, y=median, name=labels["median"], mode="lines+markers", connectgaps=False,
+            xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
+        ),
+        go.Scatter(
+            **x, y=longest, name=labels["longest"], mode="markers", marker={"symbol": "triangle-up", "size": 8},
+            xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
+        ),
+    ]  # fmt: skip
+    return _figure(traces, yaxis={"title": {"text": labels["axis"]}})
+
+
+def burden(*, granularity: str, starts: list[date], minutes_per_day: list[float], labels: dict) -> dict:
+    """Minutes spent seizing per day (known durations only), averaged over each period.
+    `labels`: "bars", "axis"."""
+    trace = go.Bar(
+        **_x(starts, granularity), y=minutes_per_day, name=labels["bars"], xperiod=PERIODS[granularity],
+        xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
+    )  # fmt: skip
+    return _figure([trace], showlegend=False, yaxis={"title": {"text": labels["axis"]}})
+
+
+def signs(*, granularity: str, starts: list[date], shares: dict[str, list[float | None]], labels: dict) -> dict:
+    """The share of detailed episodes showing each sign (and migrating) per period, in percent.
+    `shares` and `labels` share keys; `labels["axis"]` names the y axis."""
+    x, period = _x(starts, granularity), PERIODS[granularity]
+    traces = [
+        go.Scatter(
+            **x, y=values, name=labels[key], mode="lines+markers", connectgaps=False, marker={"size": 5},
+            xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.0f}%<extra></extra>",
+        )
+        for key, values in shares.items()
+    ]  # fmt: skip
+    return _figure(traces, yaxis={"title": {"text": labels["axis"]}, "range": [0, 100], "ticksuffix": "%"})
+
+
+def time_of_day(*, counts: list[list[int]], weekdays: list[str], labels: dict) -> dict:
+    """A weekday × hour heatmap of seizure counts, Monday on top; darker is more.
+    `labels`: "count" names the trace."""
+    # No colour bar: plotly.js draws it with style attributes, which the CSP forbids. The page
+    # says what the darkest cell holds, and the table has every number.
+    trace = go.Heatmap(
+        z=counts, x=HOURS, y=weekdays, xgap=1, ygap=1, showscale=False, name=labels["count"],
+        hovertemplate="%{y} %{x}: %{z}<extra></extra>",
+    )  # fmt: skip
+    return _figure(
+        [trace],
+        hovermode="closest",
+        xaxis={"type": "category", "tickangle": 0, "tickvals": HOURS[::3], "ticktext": [h[:2] for h in HOURS[::3]]},
+        yaxis={"type": "category", "autorange": "reversed", "rangemode": "normal"},
+    )

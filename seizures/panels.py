@@ -1,0 +1,392 @@
+"""What the chart and report pages show, built from the statistics: for each chart a plotly
+figure, a short text summary and a data table (the screen-reader alternative), plus the
+treatment before-and-after rows. Plain data in, plain data out: no queries, no request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from seizures import charts
+from seizures.models import Treatment
+from seizures.periods import Granularity, Period
+from seizures.signs import SIGN_KEYS, SIGNS, Side
+from seizures.stats import Bucket, Effect, Summary
+from seizures.templatetags.seizures import duration
+
+WEEKDAYS = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # names the element ids
+    title: str
+    summary: str
+    figure: dict
+    table: Table
+
+    @property
+    def figure_json(self) -> str:
+        """The figure for a data attribute (autoescaped there). Not json_script: htmx, set
+        not to run scripts, drops every <script> element from a swapped fragment."""
+        return json.dumps(self.figure, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    label: str
+    dates: str
+    before: str
+    after: str
+    change: str
+    responder: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SignRow:
+    label: str
+    count: int
+    share: str
+    sides: str
+
+
+def day_label(day: date) -> str:
+    return date_format(day, "j M Y")
+
+
+def period_label(period: Period) -> str:
+    if period.start == period.end:
+        return day_label(period.start)
+    return _("%(start)s to %(end)s") % {"start": day_label(period.start), "end": day_label(period.end)}
+
+
+def bucket_label(bucket: Bucket, granularity: str) -> str:
+    """The bucket's name: 5 Mar 2026, Week of 2 Mar 2026, March 2026. A week or month the
+    period cuts says where it is cut, so a short bar is not mistaken for a quiet one."""
+    if granularity == Granularity.DAY:
+        return day_label(bucket.start)
+    if granularity == Granularity.WEEK:
+        label = _("Week of %(day)s") % {"day": day_label(bucket.origin)}
+        full = bucket.start == bucket.origin and bucket.days == 7
+    else:
+        label = date_format(bucket.origin, "F Y")
+        full = bucket.start == bucket.origin and _is_month_end(bucket.end)
+    if full:
+        return label
+    return _("%(label)s (%(start)s to %(end)s only)") % {
+        "label": label,
+        "start": date_format(bucket.start, "j M"),
+        "end": date_format(bucket.end, "j M"),
+    }
+
+
+def _is_month_end(day: date) -> bool:
+    return day.month != date.fromordinal(day.toordinal() + 1).month
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 2)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.1f}" if value % 1 else f"{value:,.0f}"
+
+
+def _share_values(bucket: Bucket) -> dict[str, float | None]:
+    shares = {key: bucket.share(n) for key, n in zip(SIGN_KEYS, bucket.signs, strict=True)}
+    shares["migrated"] = bucket.share(bucket.migrated)
+    return {key: None if value is None else round(value, 1) for key, value in shares.items()}
+
+
+def _unit(granularity: str) -> str:
+    return {Granularity.DAY: _("day"), Granularity.WEEK: _("week"), Granularity.MONTH: _("month")}[granularity]
+
+
+def frequency_chart(summary: Summary, bands: list[charts.Band]) -> Chart:
+    period, buckets, whole = summary.period, summary.buckets, summary.whole
+    unit = _unit(period.granularity)
+    figure = charts.frequency(
+        granularity=period.granularity,
+        starts=[b.origin for b in buckets],
+        counts=[b.count for b in buckets],
+        days=summary.days,
+        rolling=summary.rolling,
+        bands=bands,
+        labels={
+            "bars": _("Seizures per %(unit)s") % {"unit": unit},
+            "axis": _("Seizures per %(unit)s") % {"unit": unit},
+            "rolling7": _("7-day average"),
+            "rolling28": _("28-day average"),
+            "rolling_axis": _("Average per day"),
+        },
+    )
+    if whole.count:
+        busiest = max(buckets, key=lambda b: b.count)
+        text = _(
+            "%(total)s in %(days)s: %(per_day)s a day on average (%(per_28)s per 28 days). "
+            "Busiest %(unit)s: %(busiest)s, with %(busiest_count)s. "
+            "The 28-day average went from %(first)s to %(last)s a day."
+        ) % {
+            "total": ngettext("%(n)s seizure", "%(n)s seizures", whole.count) % {"n": f"{whole.count:,}"},
+            "days": ngettext("%(n)s day", "%(n)s days", whole.days) % {"n": whole.days},
+            "per_day": _number(round(whole.count / whole.days, 1)),
+            "per_28": _number(round(summary.per_28_days, 1)),
+            "unit": unit,
+            "busiest": bucket_label(busiest, period.granularity),
+            "busiest_count": f"{busiest.count:,}",
+            "first": _number(summary.rolling[28][0]),
+            "last": _number(summary.rolling[28][-1]),
+        }
+    else:
+        text = _("No seizures were logged in this period.")
+    if period.granularity == Granularity.DAY:
+        headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average")]
+        rows = [
+            [bucket_label(b, period.granularity), f"{b.count:,}", _number(r7), _number(r28)]
+            for b, r7, r28 in zip(buckets, summary.rolling[7], summary.rolling[28], strict=True)
+        ]
+    else:
+        headers = [_("Period"), _("Seizures"), _("Average per day")]
+        rows = [
+            [bucket_label(b, period.granularity), f"{b.count:,}", _number(round(b.count / b.days, 1))] for b in buckets
+        ]
+    return Chart(
+        "frequency",
+        _("How often"),
+        text,
+        figure,
+        Table(_("Seizures per %(unit)s") % {"unit": unit}, headers, rows),
+    )
+
+
+def duration_chart(summary: Summary) -> Chart:
+    period, buckets, whole = summary.period, summary.buckets, summary.whole
+    figure = charts.durations(
+        granularity=period.granularity,
+        starts=[b.origin for b in buckets],
+        median=[_minutes(b.median) for b in buckets],
+        longest=[_minutes(b.longest) for b in buckets],
+        labels={"median": _("Median"), "longest": _("Longest"), "axis": _("Minutes")},
+    )
+    if whole.known:
+        text = _(
+            "Median %(median)s, longest %(longest)s (minutes:seconds), over the %(known)s with a known duration."
+        ) % {
+            "median": duration(round(whole.median)),
+            "longest": duration(whole.longest),
+            "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
+        }
+        if summary.unknown_duration:
+            text += " " + ngettext(
+                "%(n)s had no duration recorded.", "%(n)s had no duration recorded.", summary.unknown_duration
+            ) % {"n": f"{summary.unknown_duration:,}"}
+    else:
+        text = _("No durations were recorded in this period.")
+    rows = [
+        [
+            bucket_label(b, period.granularity),
+            duration(round(b.median)) if b.median is not None else "—",
+            duration(b.longest) if b.longest is not None else "—",
+            f"{b.known:,}",
+        ]
+        for b in buckets
+    ]
+    return Chart(
+        "duration",
+        _("How long"),
+        text,
+        figure,
+        Table(
+            _("Seizure duration (minutes:seconds)"),
+            [_("Period"), _("Median"), _("Longest"), _("With a known duration")],
+            rows,
+        ),
+    )
+
+
+def burden_chart(summary: Summary) -> Chart:
+    period, buckets, whole = summary.period, summary.buckets, summary.whole
+    figure = charts.burden(
+        granularity=period.granularity,
+        starts=[b.origin for b in buckets],
+        minutes_per_day=[round(b.burden_minutes, 2) for b in buckets],
+        labels={"bars": _("Minutes seizing per day"), "axis": _("Minutes per day")},
+    )
+    text = _("%(minutes)s minutes spent seizing per day on average, counting the %(known)s with a known duration.") % {
+        "minutes": _number(round(whole.burden_minutes, 1)),
+        "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
+    }
+    if summary.unknown_duration:
+        text += " " + _("%(n)s without one are not counted.") % {"n": f"{summary.unknown_duration:,}"}
+    rows = [[bucket_label(b, period.granularity), _number(round(b.burden_minutes, 1)), f"{b.known:,}"] for b in buckets]
+    return Chart(
+        "burden",
+        _("Seizure burden"),
+        text,
+        figure,
+        Table(
+            _("Minutes spent seizing per day"),
+            [_("Period"), _("Minutes per day"), _("Seizures with a known duration")],
+            rows,
+        ),
+    )
+
+
+def signs_chart(summary: Summary) -> Chart:
+    period, buckets, whole = summary.period, summary.buckets, summary.whole
+    labels = {sign.key: str(sign.short_label) for sign in SIGNS} | {"migrated": _("Migrated")}
+    per_bucket = [_share_values(b) for b in buckets]
+    figure = charts.signs(
+        granularity=period.granularity,
+        starts=[b.origin for b in buckets],
+        shares={key: [shares[key] for shares in per_bucket] for key in labels},
+        labels=labels | {"axis": _("Share of seizures")},
+    )
+    if whole.detailed:
+        overall = _share_values(whole)
+        ranked = sorted((key for key in SIGN_KEYS if overall[key]), key=lambda key: overall[key], reverse=True)[:3]
+        text = _("Most often seen: %(signs)s. %(migrated)s migrated. Shares are of the %(detailed)s") % {
+            "signs": ", ".join(f"{labels[key].lower()} {_percent(overall[key])}" for key in ranked) or _("none"),
+            "migrated": _percent(overall["migrated"]),
+            "detailed": ngettext(
+                "%(n)s seizure logged with the checklist.", "%(n)s seizures logged with the checklist.", whole.detailed
+            )
+            % {"n": f"{whole.detailed:,}"},
+        }
+        bare = whole.count - whole.detailed
+        if bare:
+            text += " " + ngettext(
+                "%(n)s “+1” tap without details is left out.", "%(n)s “+1” taps without details are left out.", bare
+            ) % {"n": f"{bare:,}"}
+    else:
+        text = _("No seizures were logged with the checklist in this period.")
+    keys = list(labels)
+    rows = [
+        [bucket_label(b, period.granularity), f"{b.detailed:,}", *(_percent(shares[key]) for key in keys)]
+        for b, shares in zip(buckets, per_bucket, strict=True)
+    ]
+    return Chart(
+        "signs",
+        _("Signs seen"),
+        text,
+        figure,
+        Table(
+            _("Share of seizures showing each sign"),
+            [_("Period"), _("Logged with the checklist"), *(labels[key] for key in keys)],
+            rows,
+        ),
+    )
+
+
+def time_of_day_chart(summary: Summary) -> Chart:
+    hours = summary.hours
+    weekdays = [str(day) for day in WEEKDAYS]
+    figure = charts.time_of_day(counts=hours, weekdays=weekdays, labels={"count": _("Seizures")})
+    total = sum(map(sum, hours))
+    if total:
+        by_hour = [sum(day[h] for day in hours) for h in range(24)]
+        peak = max(range(24), key=by_hour.__getitem__)
+        busiest_day = max(range(7), key=lambda d: sum(hours[d]))
+        text = _(
+            "Most began between %(start)02d:00 and %(end)02d:00 (%(n)s); the busiest day of the week was %(day)s. "
+            "Darker squares had more seizures, the darkest %(most)s."
+        ) % {
+            "start": peak,
+            "end": (peak + 1) % 24,
+            "n": f"{by_hour[peak]:,}",
+            "day": weekdays[busiest_day],
+            "most": f"{max(map(max, hours)):,}",
+        }
+    else:
+        text = _("No seizures were logged in this period.")
+    rows = [[charts.HOURS[h], *(f"{hours[d][h]:,}" for d in range(7))] for h in range(24)]
+    return Chart(
+        "time-of-day",
+        _("Time of day"),
+        text,
+        figure,
+        Table(_("Seizures by hour and day of the week"), [_("Hour"), *weekdays], rows),
+    )
+
+
+def bands(treatments: list[Treatment], period: Period) -> list[charts.Band]:
+    """The treatments given during the period, cut to it."""
+    out = []
+    for t in treatments:
+        last = min(t.stopped_on or period.end, period.end)
+        first = max(t.started_on, period.start)
+        if first <= last:
+            out.append(charts.Band(t.label, first, last))
+    return out
+
+
+def all_charts(summary: Summary, treatments: list[Treatment]) -> list[Chart]:
+    return [
+        frequency_chart(summary, bands(treatments, summary.period)),
+        duration_chart(summary),
+        burden_chart(summary),
+        signs_chart(summary),
+        time_of_day_chart(summary),
+    ]
+
+
+def effect_rows(effects: list[Effect]) -> list[EffectRow]:
+    rows = []
+    for effect in effects:
+        t = effect.treatment
+        dates = day_label(t.started_on) + " – " + (day_label(t.stopped_on) if t.stopped_on else _("ongoing"))
+        before = f"{effect.before.count:,}" if effect.before else "—"
+        after = f"{effect.after.count:,}" if effect.after else "—"
+        if effect.missing == "before":
+            note = _("Not enough data: the diary began less than 28 days before this started.")
+        elif effect.missing == "after":
+            note = _("Not enough data: fewer than 28 whole days on it so far.")
+        elif effect.change_percent is None:
+            note = _("No seizures in the 28 days before, so no percent change.")
+        else:
+            note = ""
+        change = "—" if effect.change_percent is None else f"{effect.change_percent:+.0f}%"
+        responder = {None: "—", True: _("Yes"), False: _("No")}[effect.responder]
+        rows.append(EffectRow(t.label, dates, before, after, change, responder, note))
+    return rows
+
+
+def sign_rows(summary: Summary) -> list[SignRow]:
+    """For the report: each sign's count and share of detailed seizures, with its sides."""
+    whole, sides = summary.whole, summary.sides or {}
+    side_labels = dict(Side.choices)
+    rows = []
+    for sign, count in zip(SIGNS, whole.signs, strict=True):
+        split = ""
+        if sign.key in sides and count:
+            split = ", ".join(
+                f"{str(side_labels[side]).lower()} {n * 100 / count:.0f}%" for side, n in sides[sign.key].items() if n
+            )
+        rows.append(SignRow(str(sign.label), count, _percent(whole.share(count)), split))
+    rows.append(SignRow(_("Migrated during the seizure"), whole.migrated, _percent(whole.share(whole.migrated)), ""))
+    return rows

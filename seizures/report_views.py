@@ -1,0 +1,153 @@
+"""The clinician's pages: frequency charts, the printable report, the CSV export of episodes.
+
+Every member of the care team may read them (clinicians too). A clinician's look at the
+charts or the report is an audit event, and so is every export, whoever makes it. Each page
+runs the same number of queries whatever the history (tests/seizures/test_report.py); the
+export streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from caregiver import audit
+from caregiver.access import AuthedRequest, Need, child_for
+from caregiver.models import Child, Role
+from seizures import csv_export, panels, stats
+from seizures.models import Episode, Treatment, local_midnight
+from seizures.periods import Granularity, Period, PeriodForm, Preset
+
+# The report lists the latest episodes of the period; the CSV export has every one.
+REPORT_EPISODES = 100
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    query: str
+    current: bool
+
+
+def _choices(period: Period | None) -> dict[str, list[Choice]]:
+    """Links for each preset period and, for the period shown, each granularity. A preset
+    link leaves the granularity to suit the new period."""
+    presets = [
+        Choice(key, label, urlencode({"period": key}), period is not None and period.preset == key)
+        for key, label in Preset.choices
+        if key != Preset.CUSTOM
+    ]
+    granularities = []
+    if period is not None:
+        granularities = [
+            Choice(key, label, urlencode(period.query(by=key)), period.granularity == key)
+            for key, label in Granularity.choices
+        ]
+    return {"presets": presets, "granularities": granularities}
+
+
+def _read_period(request: AuthedRequest, child: Child) -> tuple[PeriodForm, Period | None, dict]:
+    """The period asked for, or None with the form's errors. One query (the diary's start)."""
+    today = stats.local_today(child)
+    began_on = stats.diary_began_on(child)
+    form = PeriodForm(request.GET, today=today, began_on=began_on)
+    period = form.resolve() if form.is_valid() else None
+    if period is not None:
+        # The custom-dates form shows the dates in view, ready to change.
+        display = PeriodForm(None, today=today, began_on=began_on, initial={"start": period.start, "end": period.end})
+    else:
+        display = form
+    context = {
+        "child": child,
+        "form": display,
+        "period_errors": form.non_field_errors() if form.is_bound and not form.is_valid() else [],
+        "period": period,
+        "began_on": began_on,
+        "today": today,
+        "choices": _choices(period),
+        "query": urlencode(period.query()) if period else "",
+    }
+    return form, period, context
+
+
+def _bounds(child: Child, period: Period) -> tuple:
+    return local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
+
+
+def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
+    """Statistics, figures and the treatment table for `period`: four queries."""
+    summary = stats.summarise(child, period, began_on=began_on, report=report)
+    treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))
+    effects = stats.treatment_effects(child, treatments, began_on=began_on, today=today)
+    return {
+        "summary": summary,
+        "charts": panels.all_charts(summary, treatments),
+        "effects": panels.effect_rows(effects),
+        "period_label": panels.period_label(period),
+    }
+
+
+def _record_clinician_view(request: AuthedRequest, child: Child, what: str, period: Period) -> None:
+    if child.membership.role == Role.CLINICIAN:
+        audit.record(request.user, "view", child=child, summary=f"{what}: {period.start} to {period.end}")
+
+
+@require_GET
+def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Frequency, duration, burden, signs and time of day over a period. An htmx request
+    (the period and granularity links) gets the chart panel alone."""
+    child = child_for(request, child_id, Need.READ)
+    _form, period, context = _read_period(request, child)
+    if period is not None:
+        context |= _charts_context(child, period, context["began_on"], context["today"], report=False)
+        _record_clinician_view(request, child, "Charts", period)
+    template = "seizures/charts.html#panel" if request.htmx else "seizures/charts.html"
+    return render(request, template, context)
+
+
+@require_GET
+def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """The clinician report for a period, laid out to print: summary figures, treatments,
+    the charts and the latest episodes."""
+    child = child_for(request, child_id, Need.READ)
+    _form, period, context = _read_period(request, child)
+    if period is not None:
+        context |= _charts_context(child, period, context["began_on"], context["today"], report=True)
+        start, end = _bounds(child, period)
+        context["episodes"] = list(
+            Episode.objects.for_child(child)
+            .live()
+            .between(start, end)
+            .select_related("logged_by")
+            .newest_first()[:REPORT_EPISODES]
+        )
+        context["episodes_limit"] = REPORT_EPISODES
+        context["signs"] = panels.sign_rows(context["summary"])
+        context["generated_at"] = timezone.now()
+        _record_clinician_view(request, child, "Report", period)
+    return render(request, "seizures/report.html", context)
+
+
+@require_GET
+def export_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """The period's episodes as CSV, streamed. Bad dates get the report page with the message."""
+    child = child_for(request, child_id, Need.READ)
+    _form, period, context = _read_period(request, child)
+    if period is None:
+        return render(request, "seizures/report.html", context, status=400)
+    start, end = _bounds(child, period)
+    audit.record(request.user, "export", child=child, summary=f"Seizures as CSV: {period.start} to {period.end}")
+    name = f"seizures-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.csv"
+    response = StreamingHttpResponse(csv_export.chunks(child, start, end), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
