@@ -34,7 +34,8 @@ class Query:
 
 
 def parse_query(raw: str) -> Query:
-    text = " ".join(raw.split())
+    # Control characters (NUL above all, which PostgreSQL refuses in text) count as spaces.
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
     if len(text) > MAX_QUERY_CHARS:
         problem = _("That search is too long. Use at most %(n)d characters.") % {"n": MAX_QUERY_CHARS}
         return Query(text[:MAX_QUERY_CHARS], (), problem)

@@ -153,3 +153,8 @@ def test_snippet_centres_on_the_first_match_and_cuts_at_word_edges() -> None:
     assert "needle" in cut and cut.startswith("… ") and cut.endswith(" …")
     assert len(cut) < 260
     assert all(part.startswith(("word", "tail", "needle", "…")) for part in cut.split())
+
+
+def test_control_characters_in_a_query_are_spaces(client, db) -> None:
+    response = client.get("/learn/search/", {"q": "sei\x00zure"})
+    assert response.status_code == 200
