@@ -91,8 +91,11 @@ def frequency(
     labels: dict[str, str],
 ) -> dict:
     """Seizures per period as bars, with the 7- and 28-day rolling averages of the daily count
-    as lines (on a second axis unless the bars are days too), and treatments as bands.
-    `labels`: "bars", "axis", and "rolling7"/"rolling28" for the lines, "rolling_axis"."""
+    as lines, and treatments as bands. Under weekly or monthly bars the averages are on a
+    second axis (they are per day) and drawn once a week, ending on the last day: a phone
+    cannot show a thousand points, and a tenth of them is a tenth of the JSON.
+    `days` and each `rolling` list run day by day. `labels`: "bars", "axis", "rolling7",
+    "rolling28" and "rolling_axis"."""
     traces = [
         go.Bar(
             **_x(starts, granularity), y=counts, name=labels["bars"], xperiod=PERIODS[granularity],
@@ -100,10 +103,13 @@ def frequency(
         )
     ]  # fmt: skip
     same_axis = granularity == "day"
+    step = 1 if same_axis else 7
+    picked = range((len(days) - 1) % step, len(days), step)
+    line_x = {"x0": days[picked[0]].isoformat(), "dx": step * PERIODS["day"]} if days else {"x": []}
     for window in sorted(rolling):
         traces.append(
             go.Scatter(
-                **_x(days, "day"), y=rolling[window], name=labels[f"rolling{window}"], mode="lines",
+                **line_x, y=[rolling[window][n] for n in picked], name=labels[f"rolling{window}"], mode="lines",
                 xperiod=PERIODS["day"], xperiodalignment="middle", yaxis="y" if same_axis else "y2",
                 line={"width": 2.5 if window == 28 else 1.5}, hovertemplate="%{y:.1f}<extra></extra>",
             )

@@ -85,10 +85,11 @@ def _bounds(child: Child, period: Period) -> tuple:
 
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
-    """Statistics, figures and the treatment table for `period`: four queries."""
+    """Statistics, figures and the treatment table for `period`: four queries at most (the
+    treatment windows need one only when some fall outside the period)."""
     summary = stats.summarise(child, period, began_on=began_on, report=report)
     treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))
-    effects = stats.treatment_effects(child, treatments, began_on=began_on, today=today)
+    effects = stats.treatment_effects(child, treatments, began_on=began_on, today=today, counted=summary.counted)
     return {
         "summary": summary,
         "charts": panels.all_charts(summary, treatments),

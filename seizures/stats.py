@@ -15,23 +15,22 @@ whatever the history (the days, the hours of the week, the treatment windows):
   CASE over the offset changes zoneinfo reports inside the period (two a year at most), so
   the 168 weekday-hours are grouped in SQL without a per-row time-zone lookup.
 - **Medians.** SQLite has no percentile function, so each day's row carries its known
-  durations as text; a week's, month's or period's median merges those already-fetched
-  lists (a second pass over the table to sort durations costs more than the whole page).
+  durations as an array (only that column); a week's, month's or period's median merges
+  those already-fetched lists (a second pass over the table to sort durations costs more
+  than the whole page).
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import reduce
-from itertools import accumulate
-from operator import or_
+from itertools import accumulate, chain
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Func, IntegerField, Min, Q
+from django.db.models import Count, Func, IntegerField, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from caregiver.models import Child
 from seizures.models import Episode, Treatment, local_midnight
@@ -60,8 +59,8 @@ def local_today(child: Child) -> date:
 
 def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """[(instant, offset in seconds from then on)] over [start, end), the first at `start`.
-    Steps twelve hours at a time and pins each change to the second by bisection."""
-    step = timedelta(hours=12)
+    Steps a day at a time and pins each change to the second by bisection."""
+    step = timedelta(days=1)
 
     def offset(at: datetime) -> int:
         return int(at.astimezone(zone).utcoffset().total_seconds())
@@ -109,7 +108,7 @@ class DayRow:
     detailed: int
     signs: tuple[int, ...]  # in SIGN_KEYS order
     migrated: int
-    durations: str  # the known durations in seconds, comma-separated, in no order
+    durations: list[int]  # the known durations in seconds, in no order
     sides: tuple[int, ...] = ()  # for each sided sign, each Side, in order
     rescue: int = 0
     tallies: int = 0
@@ -148,17 +147,20 @@ def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[t
         texts = [_utc_text(m) for m in midnights]
         days = json.dumps(list(zip(texts, texts[1:], strict=False)))
         sql = (
-            f"SELECT (SELECT json_array({aggregates}, group_concat(e.duration_seconds)) FROM {table} e"
+            f"SELECT (SELECT json_array({aggregates}, json_group_array(e.duration_seconds)"
+            f" FILTER (WHERE e.duration_seconds IS NOT NULL)) FROM {table} e"
             f" WHERE {live} AND e.started_at >= json_extract(d.value, '$[0]')"
             " AND e.started_at < json_extract(d.value, '$[1]')) FROM json_each(%s) d ORDER BY d.key"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [child.pk, days])
+            # The durations come as a JSON array inside the JSON row: one parse, in C.
             return [json.loads(row[0]) for row in cursor.fetchall()]
     if connection.vendor == "postgresql":
         sql = (
             "SELECT s.* FROM unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS d(day_start, day_end, n)"
-            f" CROSS JOIN LATERAL (SELECT {aggregates}, string_agg(e.duration_seconds::text, ',') FROM {table} e"
+            f" CROSS JOIN LATERAL (SELECT {aggregates}, array_agg(e.duration_seconds)"
+            f" FILTER (WHERE e.duration_seconds IS NOT NULL) FROM {table} e"
             f" WHERE {live} AND e.started_at >= d.day_start AND e.started_at < d.day_end) s ORDER BY d.n"
         )
         with transaction.atomic(), connection.cursor() as cursor:
@@ -196,7 +198,7 @@ def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> 
                 detailed=values[1],
                 signs=tuple(values[signs_at:migrated_at]),
                 migrated=values[migrated_at],
-                durations=values[-1] or "",
+                durations=values[-1] or [],
                 **extra,
             )
         )
@@ -229,7 +231,8 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
 class Bucket:
     """A run of days summed: one bar of a chart (a day, a Monday-to-Sunday week or a month, cut
     to the period), or the whole period. `origin` is the day its week or month begins, where
-    the bar is drawn, even when the period starts later."""
+    the bar is drawn, even when the period starts later. Durations count only seizures whose
+    duration is known."""
 
     origin: date
     start: date
@@ -238,31 +241,18 @@ class Bucket:
     detailed: int
     signs: tuple[int, ...]  # in SIGN_KEYS order
     migrated: int
-    durations: list[int]  # the known durations, sorted
+    known: int
+    seconds: int
+    longest: int | None
+    median: float | None
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     @property
-    def known(self) -> int:
-        return len(self.durations)
-
-    @property
-    def seconds(self) -> int:
-        return sum(self.durations)
-
-    @property
-    def longest(self) -> int | None:
-        return self.durations[-1] if self.durations else None
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.durations) if self.durations else None
-
-    @property
     def burden_minutes(self) -> float:
-        """Minutes spent seizing per day, over episodes whose duration is known."""
+        """Minutes spent seizing per day."""
         return self.seconds / 60 / self.days
 
     def share(self, n: int) -> float | None:
@@ -288,6 +278,9 @@ class Summary:
     free_days: int
     longest_free: Stretch
     hours: list[list[int]]  # [weekday, Monday first][hour]
+    # Seizures per day from up to 27 days before the period to its end: treatment windows
+    # that fall inside are counted from here rather than by another query.
+    counted: dict[date, int]
     # Counted for the report only.
     sides: dict[str, dict[str, int]] | None = None
     rescue: int | None = None
@@ -315,6 +308,8 @@ def bucket_start(day: date, granularity: str) -> date:
 
 
 def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
+    """The days summed; `durations` are their known durations, sorted."""
+    n = len(durations)
     return Bucket(
         origin=origin,
         start=rows[0].on,
@@ -323,13 +318,15 @@ def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
         detailed=sum(r.detailed for r in rows),
         signs=tuple(map(sum, zip(*(r.signs for r in rows), strict=True))),
         migrated=sum(r.migrated for r in rows),
-        durations=durations,
+        known=n,
+        seconds=sum(durations),
+        longest=durations[-1] if n else None,
+        median=(durations[(n - 1) // 2] + durations[n // 2]) / 2 if n else None,
     )
 
 
 def _sorted_durations(rows: list[DayRow]) -> list[int]:
-    text = ",".join(row.durations for row in rows if row.durations)
-    return sorted(map(int, text.split(","))) if text else []
+    return sorted(chain.from_iterable(row.durations for row in rows))
 
 
 def _rolling(counts: list[int], lead: int, window: int) -> list[float]:
@@ -370,9 +367,10 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
     groups: dict[date, list[DayRow]] = {}
     for row in rows:
         groups.setdefault(bucket_start(row.on, period.granularity), []).append(row)
-    buckets = [_bucket(origin, group, _sorted_durations(group)) for origin, group in groups.items()]
+    sorted_durations = {origin: _sorted_durations(group) for origin, group in groups.items()}
+    buckets = [_bucket(origin, group, sorted_durations[origin]) for origin, group in groups.items()]
     # Concatenated sorted runs: the sort merges them rather than sorting from scratch.
-    whole = _bucket(period.start, rows, sorted([d for bucket in buckets for d in bucket.durations]))
+    whole = _bucket(period.start, rows, sorted(chain.from_iterable(sorted_durations.values())))
 
     extra = {}
     if report:
@@ -395,6 +393,7 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         whole=whole,
         free_days=counts.count(0),
         longest_free=_longest_run_of_zeros(days, counts),
+        counted={r.on: r.count for r in all_rows},
         hours=hour_of_week(
             child, local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
         ),
@@ -447,29 +446,60 @@ def _windows(treatment: Treatment, *, began_on: date, today: date) -> tuple[Wind
     return before, after, ""
 
 
-def treatment_effects(child: Child, treatments: list[Treatment], *, began_on: date, today: date) -> list[Effect]:
-    """Before-and-after windows for each treatment, counted in one query (none when no
-    treatment has a window). `missing` is "before" when the diary began less than 28 days
+def treatment_effects(
+    child: Child,
+    treatments: list[Treatment],
+    *,
+    began_on: date,
+    today: date,
+    counted: dict[date, int] | None = None,
+) -> list[Effect]:
+    """Before-and-after windows for each treatment. Windows whose days are all in `counted`
+    (seizures per day, from `summarise`) are summed from it; the rest are counted in one
+    query, so at most one. `missing` is "before" when the diary began less than 28 days
     before the start, "after" when the treatment has run for less than 28 whole days."""
     planned = [(t, *_windows(t, began_on=began_on, today=today)) for t in treatments]
     windows = {w for _, before, after, _ in planned for w in (before, after) if w is not None}
-    if not windows:
-        return [Effect(t, None, None, missing) for t, _, _, missing in planned]
+    counted = counted or {}
+    totals = {}
+    for w in windows:
+        days = [w.first + timedelta(days=n) for n in range(WINDOW_DAYS)]
+        if all(day in counted for day in days):
+            totals[w] = sum(counted[day] for day in days)
+    if uncounted := windows - totals.keys():
+        totals |= _count_windows(child, uncounted)
+
+    def counted_window(window: Window | None) -> Window | None:
+        return Window(window.first, window.last, totals[window]) if window else None
+
+    return [Effect(t, counted_window(before), counted_window(after), missing) for t, before, after, missing in planned]
+
+
+def _count_windows(child: Child, windows: set[Window]) -> dict[Window, int]:
+    """Seizures in each window: one query, an index range count per window as a scalar
+    subquery of the child's own row."""
     zone = child.zone
-    ranges = {
-        w: Q(started_at__gte=local_midnight(w.first, zone))
-        & Q(started_at__lt=local_midnight(w.last + timedelta(days=1), zone))
-        for w in windows
-    }
-    names = {w: f"w{n}" for n, w in enumerate(ranges)}
+    names = {w: f"w{n}" for n, w in enumerate(windows)}
+    live = Episode.objects.filter(child=OuterRef("pk"), deleted_at__isnull=True).order_by().values("child")
     counts = (
-        Episode.objects.for_child(child)
-        .live()
-        .filter(reduce(or_, ranges.values()))
-        .aggregate(**{names[w]: Count("pk", filter=q) for w, q in ranges.items()})
+        Child.objects.filter(pk=child.pk)
+        .annotate(
+            **{
+                names[w]: Coalesce(
+                    Subquery(
+                        live.filter(
+                            started_at__gte=local_midnight(w.first, zone),
+                            started_at__lt=local_midnight(w.last + timedelta(days=1), zone),
+                        )
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+                for w in windows
+            }
+        )
+        .values(*names.values())
+        .get()
     )
-
-    def counted(window: Window | None) -> Window | None:
-        return Window(window.first, window.last, counts[names[window]]) if window else None
-
-    return [Effect(t, counted(before), counted(after), missing) for t, before, after, missing in planned]
+    return {w: counts[name] for w, name in names.items()}

@@ -314,6 +314,19 @@ def test_treatment_windows_are_one_query(child, django_assert_num_queries) -> No
         stats.treatment_effects(child, treatments, began_on=date(2026, 3, 1), today=date(2026, 9, 1))
 
 
+def test_windows_inside_the_summarised_days_need_no_query(child, django_assert_num_queries) -> None:
+    seizures_on(child, date(2026, 5, 1), 92, 2)
+    make_treatment(child, started_on=date(2026, 6, 10))
+    treatments = list(child.treatments.all())
+    began, today = date(2026, 5, 1), date(2026, 8, 1)
+    counted = summary(child, "2026-05-01", "2026-07-31").counted
+    with django_assert_num_queries(0):
+        [from_days] = stats.treatment_effects(child, treatments, began_on=began, today=today, counted=counted)
+    [from_query] = stats.treatment_effects(child, treatments, began_on=began, today=today)
+    assert from_days == from_query
+    assert (from_days.before.count, from_days.after.count) == (56, 56)
+
+
 def test_the_diary_begins_with_the_first_seizure_or_when_the_child_was_added(child) -> None:
     added = child.created_at.astimezone(child.zone).date()
     assert stats.diary_began_on(child) == added
