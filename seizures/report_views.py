@@ -56,7 +56,7 @@ def _choices(period: Period | None) -> dict[str, list[Choice]]:
     return {"presets": presets, "granularities": granularities}
 
 
-def _read_period(request: AuthedRequest, child: Child) -> tuple[PeriodForm, Period | None, dict]:
+def _read_period(request: AuthedRequest, child: Child) -> tuple[Period | None, dict]:
     """The period asked for, or None with the form's errors. One query (the diary's start)."""
     today = stats.local_today(child)
     began_on = stats.diary_began_on(child)
@@ -70,14 +70,15 @@ def _read_period(request: AuthedRequest, child: Child) -> tuple[PeriodForm, Peri
     context = {
         "child": child,
         "form": display,
-        "period_errors": form.non_field_errors() if form.is_bound and not form.is_valid() else [],
+        # Errors the custom-dates fields do not show beside themselves.
+        "period_errors": [*form.non_field_errors(), *form.errors.get("period", [])] if period is None else [],
         "period": period,
         "began_on": began_on,
         "today": today,
         "choices": _choices(period),
         "query": urlencode(period.query()) if period else "",
     }
-    return form, period, context
+    return period, context
 
 
 def _bounds(child: Child, period: Period) -> tuple:
@@ -108,7 +109,7 @@ def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Frequency, duration, burden, signs and time of day over a period. An htmx request
     (the period and granularity links) gets the chart panel alone."""
     child = child_for(request, child_id, Need.READ)
-    _form, period, context = _read_period(request, child)
+    period, context = _read_period(request, child)
     if period is not None:
         context |= _charts_context(child, period, context["began_on"], context["today"], report=False)
         _record_clinician_view(request, child, "Charts", period)
@@ -121,7 +122,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """The clinician report for a period, laid out to print: summary figures, treatments,
     the charts and the latest episodes."""
     child = child_for(request, child_id, Need.READ)
-    _form, period, context = _read_period(request, child)
+    period, context = _read_period(request, child)
     if period is not None:
         context |= _charts_context(child, period, context["began_on"], context["today"], report=True)
         start, end = _bounds(child, period)
@@ -143,7 +144,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def export_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """The period's episodes as CSV, streamed. Bad dates get the report page with the message."""
     child = child_for(request, child_id, Need.READ)
-    _form, period, context = _read_period(request, child)
+    period, context = _read_period(request, child)
     if period is None:
         return render(request, "seizures/report.html", context, status=400)
     start, end = _bounds(child, period)

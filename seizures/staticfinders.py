@@ -33,7 +33,7 @@ class PlotlyFinder(BaseFinder):
 
     def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str]:
         if path != PLOTLY_PATH or not _SOURCE.is_file():
-            return [] if find_all else None
+            return []  # what Django's own finders answer for "not here"
         return [str(_SOURCE)] if find_all else str(_SOURCE)
 
     def list(self, ignore_patterns):
