@@ -9,11 +9,11 @@ whatever the history (the days, the hours of the week, the treatment windows):
   one row per day, zero-filled by construction. Weeks (Monday start), months and the whole
   period are sums of those days. Not `Trunc*(tzinfo=...)`: SQLite has no time zones, so
   Django calls back into Python for every row (about 0.8 s at 100,000 episodes), and on both
-  databases a GROUP BY sorts every row while the day ranges walk the index in order
-  (1.1-1.3 times a bare count per UTC day; see tests/bench/charts.py).
-- **Hours of the week.** Local time is the UTC instant plus the offset in force then, from a
-  CASE over the offset changes zoneinfo reports inside the period (two a year at most), so
-  the 168 weekday-hours are grouped in SQL without a per-row time-zone lookup.
+  databases a GROUP BY sorts every row where the day ranges walk the index in order.
+- **Hours of the week.** Local time is the UTC instant plus the offset in force then; the
+  query has one part per stretch of constant offset that zoneinfo reports inside the period
+  (two changes a year at most), so the 168 weekday-hours are grouped in SQL with no per-row
+  time-zone lookup.
 - **Medians.** SQLite has no percentile function, so each day's row carries its known
   durations as an array (only that column); a week's, month's or period's median merges
   those already-fetched lists (a second pass over the table to sort durations costs more
@@ -89,7 +89,12 @@ class _EpochSeconds(Func):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="unixepoch(%(expressions)s)", **extra)
+        if connection.Database.sqlite_version_info >= (3, 38):
+            return self.as_sql(compiler, connection, template="unixepoch(%(expressions)s)", **extra)
+        # Older SQLite: slower, the same answer. '%%%%' survives formatting and then Django's
+        # conversion of placeholders as one '%'.
+        template = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="FLOOR(DATE_PART('epoch', %(expressions)s))::bigint", **extra)
@@ -218,7 +223,7 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
         # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
         slot = ((_EpochSeconds("started_at") + offset) / 3600 + 72) % 168
         parts.append(
-            episodes.between(since, until).annotate(slot=slot).values("slot").annotate(n=Count("pk")).order_by()
+            episodes.between(since, until).annotate(slot=slot).values("slot").annotate(n=Count("*")).order_by()
         )
     grid = [[0] * 24 for _ in range(7)]
     for slot, n in parts[0].union(*parts[1:], all=True).values_list("slot", "n"):
@@ -491,7 +496,7 @@ def _count_windows(child: Child, windows: set[Window]) -> dict[Window, int]:
                             started_at__gte=local_midnight(w.first, zone),
                             started_at__lt=local_midnight(w.last + timedelta(days=1), zone),
                         )
-                        .annotate(n=Count("pk"))
+                        .annotate(n=Count("*"))
                         .values("n")
                     ),
                     0,

@@ -115,7 +115,8 @@ def analyse() -> None:
 def floor_sql(child, start: datetime, end: datetime) -> tuple[str, list]:
     from django.db import connection
 
-    day = "date(started_at)" if connection.vendor == "sqlite" else "(started_at AT TIME ZONE 'UTC')::date"
+    # The UTC date: SQLite stores UTC text, and Django runs PostgreSQL sessions in UTC.
+    day = "date(started_at)" if connection.vendor == "sqlite" else "started_at::date"
     sql = (
         f"SELECT {day}, COUNT(*) FROM seizures_episode"
         " WHERE child_id = %s AND deleted_at IS NULL AND started_at >= %s AND started_at < %s GROUP BY 1"

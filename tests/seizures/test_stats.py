@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
@@ -332,3 +333,11 @@ def test_the_diary_begins_with_the_first_seizure_or_when_the_child_was_added(chi
     assert stats.diary_began_on(child) == added
     log(child, at(child, "2026-05-02 00:15"))
     assert stats.diary_began_on(child) == date(2026, 5, 2)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's own fallback")
+def test_hours_are_the_same_on_a_sqlite_older_than_unixepoch(child, monkeypatch) -> None:
+    log(child, at(child, "2026-06-01 00:30"), at(child, "2026-06-03 13:10"), at(child, "2026-11-02 07:45"))
+    newer = summary(child, "2026-06-01", "2026-11-30").hours
+    monkeypatch.setattr(connection.Database, "sqlite_version_info", (3, 37, 2))
+    assert summary(child, "2026-06-01", "2026-11-30").hours == newer
