@@ -41,6 +41,7 @@ auth_patterns = [
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("healthz", accounts.healthz, name="healthz"),
+    path("", include("caregiver.pwa_urls")),
     path("accounts/", include(auth_patterns)),
     path("account/", accounts.account, name="account"),
     path("account/export.json", accounts.account_export, name="account-export"),

@@ -36,6 +36,9 @@ CLOCK_SKEW = timedelta(minutes=2)
 RESTORE_WINDOW = timedelta(days=30)
 # A "+1" joins the current cluster when the previous tap came at most this long before.
 CLUSTER_GAP = timedelta(hours=1)
+# A "Seizure now" this close to the start of a seizure already being timed joins it: two
+# caregivers starting the same seizure must not log it twice.
+JOIN_WINDOW = timedelta(minutes=30)
 
 
 def local_midnight(day: date, zone) -> datetime:
@@ -280,6 +283,21 @@ class Episode(models.Model):
                 add("rescue_given_at", _("This time is in the future."))
         if errors:
             raise ValidationError(errors)
+
+
+class JoinedStart(models.Model):
+    """A phone's "Seizure now" that joined a seizure another caregiver was already timing.
+
+    The phone keeps its own client UUID for everything it sends about that seizure; this row
+    maps the UUID to the episode it joined, so the phone's later entries (signs, the end) land
+    there, and a replayed start joins again instead of logging the seizure twice."""
+
+    client_uuid = models.UUIDField(unique=True, editable=False)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="joined_starts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_uuid} joined {self.episode_id}"
 
 
 def path_problems(path, duration_seconds: int | None) -> list:

@@ -7,6 +7,8 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from caregiver import audit
 from caregiver.models import Child, Role
@@ -28,3 +30,66 @@ def record_clinician_view(request: HttpRequest, child: Child, obj, summary: str)
     own reads are not (they would bury every change under page views)."""
     if child.membership.role == Role.CLINICIAN:
         audit.record(request.user, "view", child=child, obj=obj, summary=summary)
+
+
+def logging_config(child: Child) -> dict:
+    """What the logging pages' scripts need to work without the server: the child, where to
+    send entries, the pages to keep on the phone, and their words (translated here)."""
+    child_id = child.public_id
+    urls = {
+        "home": reverse("seizures:home", args=[child_id]),
+        "timeline": reverse("seizures:timeline", args=[child_id]),
+        "sync": reverse("seizures:sync", args=[child_id]),
+        "timer": reverse("seizures:timer-now", args=[child_id]),
+        "add": reverse("seizures:episode-add", args=[child_id]),
+    }
+    can_write = child.membership.can_write
+    return {
+        "child": str(child_id),
+        "name": child.name,
+        "zone": child.time_zone,
+        "can_write": can_write,
+        "threshold_seconds": child.rescue_threshold_minutes * 60,
+        "urls": urls,
+        # Opened once online, these open again from the phone with no network.
+        "offline_pages": [urls[name] for name in (("home", "timer", "add", "timeline") if can_write else ("home",))],
+        # Words for the scripts that log; a reader's page logs nothing.
+        "text": {}
+        if not can_write
+        else {
+            "already_timed": _("A seizure that began at %(time)s is already being timed. This is its timer."),
+            "ended_saved": _("Seizure saved: it lasted %(duration)s."),
+            "ended_kept": _(
+                "Seizure ended: it lasted %(duration)s. It is kept on this phone and will be sent when you are online."
+            ),
+            "form_saved": _("Seizure saved."),
+            "form_kept": _("Seizure kept on this phone. It will be sent when you are online."),
+            "form_errors": _("Please correct the marked fields. Nothing has been saved yet."),
+            "began_here": _("Began at %(time)s · timed on this phone"),
+            "began_by": _("Began at %(time)s · timed by %(who)s"),
+            "back_home": _("Back to today’s page"),
+            "open_it": _("Open it"),
+            "running": _("Seizure in progress"),
+            "running_here": _("began at %(time)s on this phone"),
+            "open_timer": _("Open the timer"),
+            "undo_last": _("Undo last +1 (%(time)s)"),
+            "given_at": _("given at %(time)s"),
+            "given_now": _("Given now"),
+            "given_again": _("Update: given now"),
+            "rescue_missing": _("Say which medicine was given."),
+            "not_on_phone": _("This seizure is not on this phone."),
+            "has_ended": _("This seizure has ended."),
+            "joined": _(
+                "A seizure that began at %(time)s was already being timed on another phone. "
+                "This is its timer now; what you ticked was added to it."
+            ),
+            "no_timer_offline": _(
+                "The timer started at %(time)s and is kept on this phone, but the timer page is not on this "
+                "phone yet. Note what you see; you can add it when you are online."
+            ),
+            "label_seizure": _("%(name)s: seizure at %(time)s"),
+            "label_tap": _("%(name)s: +1 at %(time)s"),
+            "label_form": _("%(name)s: past seizure, %(time)s"),
+            "label_undo": _("%(name)s: undo of a +1"),
+        },
+    }

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
+from caregiver.pwa import offline_page
 from seizures.forms import EpisodeForm
 from seizures.models import RESTORE_WINDOW, Episode
 from seizures.recording import ClientUUIDConflict, already_saved, locked_episode, restore, save_once, soft_delete
-from seizures.views.common import conflict_response, live_episode, record_clinician_view
+from seizures.views.common import conflict_response, live_episode, logging_config, record_clinician_view
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).
@@ -35,6 +36,7 @@ def _timeline(child: Child, **params: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@offline_page(query=("fix",))
 def episode_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Owners and caregivers. The form carries a client UUID made when it was shown, so a
     resubmitted form (double tap, back-and-resend, replay) saves once and answers the same."""
@@ -56,7 +58,8 @@ def episode_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     else:
         now = timezone.now().replace(second=0, microsecond=0)
         form = EpisodeForm(child=child, initial={"client_uuid": uuid.uuid4(), "started_at": now})
-    return render(request, "seizures/episode_form.html", {"child": child, "form": form, "adding": True})
+    context = {"child": child, "form": form, "adding": True, "logging": logging_config(child)}
+    return render(request, "seizures/episode_form.html", context)
 
 
 def _posted_uuid(request: AuthedRequest) -> UUID | None:

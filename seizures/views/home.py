@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db.models import Count, Q
@@ -14,10 +14,39 @@ from django.views.decorators.http import require_GET
 
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
+from caregiver.pwa import offline_page
 from seizures.models import MAX_DURATION, Episode, Treatment, local_midnight
+from seizures.views.common import logging_config
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
 POLL_SECONDS = 15
+# The page knows this many recent taps, so "undo last" keeps working while offline.
+RECENT_TAPS = 10
+
+
+def recent_taps(child: Child, now: datetime) -> list[Episode]:
+    """The child's newest live "+1" taps of the last day, newest first (one query)."""
+    return list(
+        Episode.objects.for_child(child)
+        .live()
+        .tallies()
+        .filter(started_at__gte=now - MAX_DURATION)
+        .newest_first()[:RECENT_TAPS]
+    )
+
+
+def tally_state(taps: list[Episode], today_count: int, now: datetime) -> dict:
+    """What the page's script needs to count taps still on the phone and to undo offline."""
+    return {
+        "today_count": today_count,
+        "server_now": now.isoformat(),
+        "taps": [{"client_uuid": str(tap.client_uuid), "started_at": tap.started_at.isoformat()} for tap in taps],
+    }
+
+
+def today_count(child: Child, now: datetime) -> int:
+    today = now.astimezone(child.zone).date()
+    return Episode.objects.for_child(child).live().on_day(today, child.zone).count()
 
 
 def live_context(child: Child) -> dict:
@@ -41,7 +70,7 @@ def live_context(child: Child) -> dict:
         counts["recent"] = Count("pk", filter=Q(started_at__gte=cluster_since))
     # One pass over the index for both counts.
     counted = episodes.filter(started_at__gte=window_start).aggregate(**counts)
-    last_tap = episodes.tallies().filter(started_at__gte=now - MAX_DURATION).newest_first().first()
+    taps = recent_taps(child, now)
     recent = counted.get("recent", 0)
     return {
         "now": now,
@@ -50,7 +79,8 @@ def live_context(child: Child) -> dict:
         "in_progress": in_progress,
         "cluster_alert": watching_clusters and recent >= child.cluster_alert_count,
         "cluster_recent": recent,
-        "last_tap": last_tap,
+        "last_tap": taps[0] if taps else None,
+        "tally_state": tally_state(taps, counted["today"], now),
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -66,11 +96,13 @@ def home_context(child: Child) -> dict:
         # A fresh key per page view: a repeated submit of this page's forms saves once.
         start_uuid=uuid.uuid4(),
         tally_uuid=uuid.uuid4(),
+        logging=logging_config(child),
     )
     return context
 
 
 @require_GET
+@offline_page(start=True)
 def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member. Five queries after `child_for`, whatever the history; an htmx request
     (the page polls it) gets only the live part, in three."""

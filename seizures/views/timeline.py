@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET
 
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
+from caregiver.pwa import offline_page
 from seizures.models import Episode, EpisodeQuerySet, local_midnight
 from seizures.signs import SIGNS
-from seizures.views.common import record_clinician_view
+from seizures.views.common import logging_config, record_clinician_view
 
 PAGE_SIZE = 50
 FILTERS = [(sign.key, sign.label) for sign in SIGNS] + [("migrated", _("Migrated"))]
@@ -95,6 +96,7 @@ def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) 
 
 
 @require_GET
+@offline_page(query=("saved",))
 def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member. Two queries after `child_for` for any page, whatever the history; an htmx
     request (scrolling) gets just the next page."""
@@ -107,6 +109,7 @@ def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         "can_write": child.membership.can_write,
         "filters": FILTERS,
         "sign": key,
+        "logging": logging_config(child),
         **timeline_page(child, key, cursor),
     }
     if request.htmx:

@@ -3,7 +3,6 @@ medicine, Seizure ended. Elapsed time always comes from the stored start."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,16 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
+from caregiver.pwa import offline_page
 from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
-from seizures.models import MAX_DURATION, Episode
+from seizures.models import JOIN_WINDOW, MAX_DURATION, Episode
 from seizures.recording import ClientUUIDConflict, locked_episode, save_once
 from seizures.signs import MAX_PATH_STEPS, OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
+from seizures.sync import BOOLEAN_FIELDS, CHOICE_FIELDS, stored
 from seizures.templatetags.seizures import duration
-from seizures.views.common import conflict_response, live_episode
-
-# A second tap on Seizure now within this time of a running timer joins it: two caregivers
-# starting the same seizure must not log it twice.
-JOIN_WINDOW = timedelta(minutes=30)
+from seizures.views.common import conflict_response, live_episode, logging_config
 
 
 def sign_groups(episode: Episode) -> list[dict]:
@@ -42,11 +40,48 @@ def sign_groups(episode: Episode) -> list[dict]:
     ]
 
 
-def timer_context(child: Child, episode: Episode) -> dict:
+def timer_state(episode: Episode, client_uuid: UUID) -> dict:
+    """The seizure as the timer's script keeps it on the phone, under the phone's key."""
+    return {
+        "client_uuid": str(client_uuid),
+        "started_at": episode.started_at.isoformat(),
+        "in_progress": episode.in_progress,
+        "deleted": episode.deleted_at is not None,
+        "duration_seconds": episode.duration_seconds,
+        **{name: getattr(episode, name) for name in (*BOOLEAN_FIELDS, *CHOICE_FIELDS, "rescue_medicine")},
+        "path": episode.path,
+        "rescue_given_at": episode.rescue_given_at.isoformat() if episode.rescue_given_at else None,
+        "timed_by": str(episode.logged_by or _("someone")),
+        "edit_url": reverse("seizures:episode-edit", args=[episode.child.public_id, episode.public_id]),
+    }
+
+
+def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: UUID | None = None) -> dict:
+    """The timer for a stored episode, or (`shell`) the page the phone times a seizure on from
+    its own record: the same template, without server state unless the phone's key (`key`)
+    names a stored seizure."""
     now = timezone.now()
+    actions = {}
+    if not shell:
+        ids = [child.public_id, episode.public_id]
+        actions = {
+            name: reverse(f"seizures:{url}", args=ids)
+            for name, url in [
+                ("set", "episode-set"),
+                ("move", "episode-move"),
+                ("move_undo", "episode-move-undo"),
+                ("rescue", "episode-rescue"),
+                ("end", "episode-end"),
+            ]
+        }
+    stored = not shell or episode.pk is not None
     return {
         "child": child,
         "episode": episode,
+        "shell": shell,
+        "actions": actions,
+        "state": timer_state(episode, key or episode.client_uuid) if stored else None,
+        "logging": logging_config(child),
         "can_write": child.membership.can_write,
         "groups": sign_groups(episode),
         "observations": [{"obs": o, "on": getattr(episode, o.key)} for o in OBSERVATIONS],
@@ -105,6 +140,7 @@ def episode_start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@offline_page
 def timer(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
     """Any member (clinicians see it without controls). An episode that has ended opens its
     edit page instead."""
@@ -113,6 +149,30 @@ def timer(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpRespo
     if not episode.in_progress:
         return redirect("seizures:episode-edit", child_id=child.public_id, episode_id=episode.public_id)
     return render(request, "seizures/timer.html", timer_context(child, episode))
+
+
+@require_GET
+@offline_page(query=("id",))
+def timer_now(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """Owners and caregivers: the timer for the seizure the phone names by its client UUID
+    (`?id=`). "Seizure now" opens it at once, with or without a network: the page's script
+    times the seizure from the phone's own record and sends it through the outbox. When the
+    server already holds that seizure, its state comes with the page (for a phone that lost
+    its record). Kept on the phone for offline use; one query after `child_for`, two at most."""
+    child = child_for(request, child_id, Need.WRITE)
+    episode = None
+    try:
+        key = UUID(request.GET.get("id", ""))
+    except ValueError:
+        key = None
+    if key is not None:
+        try:
+            episode = stored(child, key)
+        except ClientUUIDConflict:
+            episode = None
+    if episode is None:
+        episode = Episode(child=child, started_at=timezone.now(), in_progress=True, logged_by=request.user)
+    return render(request, "seizures/timer.html", timer_context(child, episode, shell=True, key=key))
 
 
 @require_POST

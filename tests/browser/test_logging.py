@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from caregiver.models import Role
 from seizures.models import Episode
 from tests.browser.axe import serious_violations
+from tests.browser.helpers import watch_for_errors
 from tests.conftest import join, make_user
 from tests.seizures.factories import make_episode
 
@@ -32,17 +33,6 @@ Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {reques
 """
 
 
-def watch_for_errors(page) -> list[str]:
-    """Console errors, uncaught exceptions and CSP violations on the page, as they happen."""
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => console.error('CSP: ' + e.violatedDirective));"
-    )
-    return errors
-
-
 def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new_context, child, owner) -> None:
     gran = make_user("gran@example.com", "Gran")
     join(gran, child, Role.CAREGIVER)
@@ -50,8 +40,10 @@ def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new
     errors = watch_for_errors(parent)
     parent.goto(f"/c/{child.public_id}/")
     parent.get_by_role("button", name=re.compile("Seizure now")).click()
-    parent.wait_for_url(re.compile(r"/timer/$"))
+    # The timer opens at once from the phone's own record; the server hears of it a moment later.
+    parent.wait_for_url(re.compile(r"/seizures/now/\?id="))
     expect(parent.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:0[0-9]$"))
+    expect(parent.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
 
     # The other caregiver's phone, on the home page, sees it running and its clock ticking.
     watcher = new_context(gran).new_page()
@@ -116,11 +108,17 @@ def test_five_taps_and_one_undo_leave_four_for_today(new_context, child, owner) 
     for _ in range(5):
         tally.click()  # no waiting between taps: each must still count once
     count = page.locator("[data-today-count]")
+    saved = page.locator("[data-outbox-status]")
     expect(count).to_have_text("5")
+    # Once sent, "undo" asks the server to take the tap back (a tap still on the phone is
+    # simply dropped there: tests/browser/test_offline.py).
+    expect(saved).to_have_text("All entries are saved.")
     page.get_by_role("button", name=re.compile(r"^Undo last \+1")).click()
     expect(count).to_have_text("4")
+    expect(saved).to_have_text("All entries are saved.")
     page.reload()
     expect(count).to_have_text("4")
+    expect(saved).to_have_text("All entries are saved.")
     assert Episode.objects.live().filter(is_tally=True).count() == 4
     assert Episode.objects.filter(is_tally=True).count() == 5
     assert errors == []
@@ -142,7 +140,7 @@ def test_rescue_alert_fires_at_threshold_and_after_reload_screen_kept_on(new_con
     alert = page.locator("[data-rescue-alert]")
     expect(alert).to_be_hidden()
     assert page.evaluate("window.__wakeLocks") == 1  # the screen is kept on while timing
-    page.locator("body").click()  # a touch, so the browser lets the page vibrate
+    page.get_by_role("heading", name="What do you see?").click()  # a touch, so the browser lets the page vibrate
     expect(alert).to_be_visible(timeout=6000)
     expect(alert).to_contain_text("5 minutes: follow the rescue plan")
     expect(alert).to_contain_text("buccal midazolam")

@@ -64,6 +64,8 @@ WRITES = {
     "seizures:episode-rescue": (lambda c, u: {"episode_id": _running(c, u).public_id},
                                 lambda c, o: {"rescue_medicine": "Midazolam 2.5 mg"}, "edit"),
     "seizures:episode-end": (lambda c, u: {"episode_id": _running(c, u).public_id}, lambda c, o: {}, "edit"),
+    "seizures:sync": (lambda c, u: {}, lambda c, o: {
+        "kind": "tally", "client_uuid": str(uuid4()), "tapped_at": timezone.now().isoformat()}, "create"),
     "seizures:treatment-add": (lambda c, u: {}, lambda c, o: {"kind": "acth", "started_on": "2026-05-01"}, "create"),
     "seizures:treatment-edit": (lambda c, u: {"treatment_id": make_treatment(c).public_id},
                                 lambda c, o: {"kind": "quinidine", "dose": "20 mg", "started_on": "2026-04-01"},
@@ -71,6 +73,8 @@ WRITES = {
     "seizures:treatment-stop": (lambda c, u: {"treatment_id": make_treatment(c).public_id},
                                 lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
 }  # fmt: skip
+# Routes that take one JSON entry rather than a form (the phone's outbox).
+JSON_ROUTES = {"seizures:sync"}
 # Deleting the child takes its trail with it; that event is kept without a child (tested in
 # test_children.py).
 NOT_CHILD_TRAIL = {"child-delete"}
@@ -102,7 +106,11 @@ def test_write_action_is_audited(client, owner, child, caregiver_user, name) -> 
     kwargs = {k: v for k, v in objects.items() if k in _params(route)} | {"child_id": child.public_id}
     client.force_login(owner)
     before = set(AuditEvent.objects.filter(child=child).values_list("pk", flat=True))
-    response = client.post(reverse(name, kwargs=kwargs), data_for(child, objects))
-    assert response.status_code in (200, 302), (name, response.status_code)
+    data = data_for(child, objects)
+    if name in JSON_ROUTES:
+        response = client.post(reverse(name, kwargs=kwargs), data, content_type="application/json")
+    else:
+        response = client.post(reverse(name, kwargs=kwargs), data)
+    assert response.status_code in (200, 201, 302), (name, response.status_code)
     new = AuditEvent.objects.filter(child=child).exclude(pk__in=before)
     assert [(e.action, e.actor_id) for e in new] == [(action, owner.pk)], name

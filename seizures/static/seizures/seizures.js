@@ -1,4 +1,5 @@
 // Logging pages: running clocks, the rescue alert, a fresh key per tally tap, screen wake lock.
+// (With IndexedDB, logging.js and timer.js take the taps over and keep them on the phone.)
 // Everything here is an enhancement: every form also works as a plain POST without script.
 (function () {
   "use strict";
@@ -21,15 +22,17 @@
     return (h ? h + ":" : "") + mm + ":" + String(r).padStart(2, "0");
   }
 
-  // Elapsed time always comes from the stored start. The phone's clock may be wrong, so the
-  // server's "now" at render time gives the offset between the two clocks.
+  // Elapsed time always comes from the stored start, read on the phone's clock corrected by
+  // the server's (outbox.js measures the difference; a copy of a page kept on the phone says
+  // nothing about the clock, so the page's own render time is never used for it).
+  function now() {
+    return window.SeizureLog ? window.SeizureLog.clock.now() : Date.now();
+  }
+
   function elapsedSeconds(el, startAttr) {
-    if (el.dataset.skew === undefined) {
-      var serverNow = Date.parse(el.dataset.serverNow || "");
-      el.dataset.skew = isNaN(serverNow) ? "0" : String(serverNow - Date.now());
-    }
-    var start = Date.parse(el.getAttribute(startAttr));
-    return (Date.now() + Number(el.dataset.skew) - start) / 1000;
+    var value = el.getAttribute(startAttr);
+    var start = window.SeizureLog ? window.SeizureLog.parseTime(value) : Date.parse(value);
+    return (now() - start) / 1000;
   }
 
   var alerted = false;
@@ -52,6 +55,7 @@
     });
     var timer = document.querySelector("[data-timer]");
     if (timer) {
+      if (timer.hasAttribute("data-stopped")) return;
       var seconds = elapsedSeconds(timer, "data-started-at");
       var out = timer.querySelector("[data-elapsed]");
       if (out) out.textContent = format(seconds);
@@ -118,8 +122,10 @@
   // A page restored from the back/forward cache must not resend the key of an earlier tap.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
-    document.querySelectorAll("[data-client-uuid]").forEach(function (input) { input.value = uuid4(); });
+    document.querySelectorAll("input[data-client-uuid]").forEach(function (input) { input.value = uuid4(); });
   });
+
+  window.SeizureLog = Object.assign(window.SeizureLog || {}, { uuid4: uuid4, duration: format });
 
   document.addEventListener("visibilitychange", keepAwake);
   document.addEventListener("DOMContentLoaded", function () {

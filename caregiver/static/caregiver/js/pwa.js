@@ -1,0 +1,86 @@
+// The installable app on the page's side: registers the service worker, asks it to keep the
+// pages this page names for offline use, says when a page is the phone's copy or the phone is
+// offline, and removes the family's kept pages whenever a page is seen signed out.
+(function () {
+  "use strict";
+
+  var html = document.documentElement;
+  var signedIn = false;
+
+  function config() {
+    var node = document.getElementById("outbox-config");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }
+
+  function keptPages() {
+    var meta = document.querySelector('meta[name="offline-pages"]');
+    return meta ? meta.content.split(/\s+/).filter(Boolean) : [];
+  }
+
+  function ask(worker, message) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { resolve(); };
+      worker.postMessage(message, [channel.port2]);
+    });
+  }
+
+  function register() {
+    var url = html.dataset.serviceWorker;
+    if (!url || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () {
+      // No service worker (private mode, an old browser): everything works while online.
+    });
+    if (!signedIn || html.dataset.served !== "network") return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      var pages = keptPages();
+      if (!pages.length || !registration.active) return null;
+      return ask(registration.active, { type: "keep", urls: pages });
+    }).then(function () {
+      html.dataset.offlineReady = "true";
+    });
+  }
+
+  // A page seen signed out (online, from the network) means this phone's copies of family
+  // pages belong to nobody signed in: remove them. Unsent entries stay (they ask for a sign-in).
+  function forgetWhenSignedOut() {
+    if (signedIn || html.dataset.served !== "network" || navigator.onLine === false) return;
+    if (document.querySelector("[data-offline-page]") || !window.SeizureLog) return;
+    window.SeizureLog.outbox.forgetPages();
+  }
+
+  function hhmm(iso) {
+    var date = new Date(window.SeizureLog ? window.SeizureLog.parseTime(iso) : Date.parse(iso));
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function offlineNote() {
+    var note = document.querySelector("[data-offline-note]");
+    if (!note) return;
+    var text = config().text || {};
+    var fmt = window.SeizureLog ? window.SeizureLog.fmt : function (t) { return t; };
+    var line = "";
+    if (html.dataset.served === "cache") {
+      var template = navigator.onLine === false ? text.kept_page : text.kept_page_online;
+      line = fmt(template, { time: hhmm(html.dataset.keptAt) });
+      if (navigator.onLine === false) line += " " + text.offline;
+    } else if (navigator.onLine === false) {
+      line = text.offline;
+    }
+    note.textContent = line;
+    note.hidden = !line;
+  }
+
+  // htmx's polls and lazy loads cannot succeed offline; not trying spares errors and battery.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (navigator.onLine === false) event.preventDefault();
+  });
+  window.addEventListener("online", offlineNote);
+  window.addEventListener("offline", offlineNote);
+  document.addEventListener("DOMContentLoaded", function () {
+    signedIn = !!config().owner;
+    offlineNote();
+    register();
+    forgetWhenSignedOut();
+  });
+})();

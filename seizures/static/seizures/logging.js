@@ -1,0 +1,409 @@
+// Logging without a network. Where the phone has IndexedDB, "Seizure now", "+1", "undo last"
+// and the past-seizure form keep each entry on the phone first (outbox.js) and send it from
+// there, online or not; today's count includes what is still on the phone, and the page shows
+// the seizures this phone is timing. Without IndexedDB the forms simply post as before.
+// Shared with timer.js as window.SeizureLog.logging.
+(function () {
+  "use strict";
+
+  var SL = window.SeizureLog;
+  var config = readJson("logging-config");
+  if (!SL || !SL.outbox || !config) return;
+  var text = config.text;
+  var FLASH = "seizure-log-flash";
+  // Same rule as the server: a "Seizure now" this close to a running seizure joins it.
+  var JOIN_WINDOW_MS = 30 * 60 * 1000;
+  var ready = false;
+  var ackedTally = null; // the server's count and taps, as in the newest answer to a tap
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+
+  // --- Times in the child's time zone (as the server shows them) ------------------------------
+  var zoneFormat = new Intl.DateTimeFormat("en-CA", {
+    timeZone: config.zone, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function parts(ms) {
+    var out = {};
+    zoneFormat.formatToParts(new Date(ms)).forEach(function (p) { out[p.type] = p.value; });
+    return out;
+  }
+
+  function day(ms) { var p = parts(ms); return p.year + "-" + p.month + "-" + p.day; }
+  function hhmm(ms) { var p = parts(ms); return p.hour + ":" + p.minute; }
+  function wall(ms) { return day(ms) + "T" + hhmm(ms); }
+  function iso(ms) { return new Date(ms).toISOString(); }
+
+  function entry(kind, key, body, label, dayValue, extra) {
+    return Object.assign({
+      url: config.urls.sync, kind: kind, key: key, child: config.child, day: dayValue, label: label,
+      body: Object.assign({ kind: kind, client_uuid: key }, body),
+    }, extra || {});
+  }
+
+  function label(template, ms) { return SL.fmt(template, { name: config.name, time: hhmm(ms) }); }
+
+  // --- A message carried to the next page (like Django's messages, but without the server) ---
+  function flash(message) {
+    try { sessionStorage.setItem(FLASH, message); } catch (e) { /* private mode: no message */ }
+  }
+
+  function showFlash() {
+    var message;
+    try { message = sessionStorage.getItem(FLASH); sessionStorage.removeItem(FLASH); } catch (e) { message = null; }
+    if (!message) return;
+    var main = document.getElementById("main");
+    var list = main.querySelector(".messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      list.setAttribute("role", "status");
+      main.querySelector(".outbox").after(list);
+    }
+    var item = document.createElement("li");
+    item.className = "message message-success";
+    item.textContent = message;
+    list.append(item);
+  }
+
+  // --- Seizure now ---------------------------------------------------------------------------
+  function timerUrl(key) { return config.urls.timer + "?id=" + encodeURIComponent(key); }
+
+  // A seizure already being timed near `at`: on this phone, or on the server as last shown.
+  async function runningNear(at) {
+    var found = [];
+    (await SL.outbox.records()).forEach(function (r) {
+      if (r.child !== config.child || !r.state || !r.state.in_progress || r.state.deleted || r.ended) return;
+      found.push({ at: SL.parseTime(r.joined_start || r.state.started_at), url: timerUrl(r.key) });
+    });
+    document.querySelectorAll("[data-running]").forEach(function (banner) {
+      var link = banner.querySelector("[data-timer-link]");
+      if (link) found.push({ at: SL.parseTime(banner.dataset.startedAt), url: link.href });
+    });
+    found = found.filter(function (r) { return Math.abs(at - r.at) <= JOIN_WINDOW_MS; });
+    found.sort(function (a, b) { return b.at - a.at; });
+    return found[0] || null;
+  }
+
+  async function seizureNow() {
+    var at = SL.clock.now();
+    var running = await runningNear(at);
+    if (running) {
+      flash(SL.fmt(text.already_timed, { time: hhmm(running.at) }));
+      location.assign(running.url);
+      return;
+    }
+    var key = SL.uuid4();
+    var started = iso(at);
+    var record = { key: key, child: config.child, state: { client_uuid: key, started_at: started, in_progress: true, path: [] } };
+    // Sent from the timer page, which opens at once (the start is already on the phone).
+    await SL.outbox.put(
+      entry("episode", key, { started_at: started, in_progress: true }, label(text.label_seizure, at), day(at)),
+      { record: record, send: false },
+    );
+    var kept = navigator.onLine !== false || ("caches" in window && await caches.match(config.urls.timer, { ignoreSearch: true }));
+    if (kept) {
+      location.assign(timerUrl(key));
+      return;
+    }
+    var box = document.querySelector("[data-timer-unavailable]");
+    box.textContent = SL.fmt(text.no_timer_offline, { time: hhmm(at) });
+    box.hidden = false;
+    SL.outbox.drain();
+    drawRunning();
+  }
+
+  // --- +1 and undo last ------------------------------------------------------------------------
+  function tap() {
+    var at = SL.clock.now();
+    return SL.outbox.put(entry("tally", SL.uuid4(), { tapped_at: iso(at) }, label(text.label_tap, at), day(at)));
+  }
+
+  // The server's count and newest taps: from the page (refreshed every few seconds) or from
+  // the answer to a tap, whichever the server made last.
+  function serverTally() {
+    var page = readJson("tally-state");
+    if (ackedTally && (!page || SL.parseTime(ackedTally.server_now) > SL.parseTime(page.server_now))) return ackedTally;
+    return page || { today_count: 0, taps: [], server_now: "" };
+  }
+
+  async function ours() {
+    return (await SL.outbox.list()).filter(function (e) { return e.child === config.child; });
+  }
+
+  // The newest tap not yet undone: one still on the phone, or one the server holds.
+  async function lastTap(entries) {
+    var undone = new Set(entries.filter(function (e) { return e.kind === "undo"; }).map(function (e) { return e.key; }));
+    var taps = [];
+    entries.forEach(function (e) {
+      if (e.kind === "tally" && !undone.has(e.key)) taps.push({ key: e.key, at: SL.parseTime(e.body.tapped_at), day: e.day });
+    });
+    serverTally().taps.forEach(function (t) {
+      var at = SL.parseTime(t.started_at);
+      if (!undone.has(t.client_uuid) && !taps.some(function (x) { return x.key === t.client_uuid; })) {
+        taps.push({ key: t.client_uuid, at: at, day: day(at) });
+      }
+    });
+    taps.sort(function (a, b) { return b.at - a.at; });
+    return taps[0] || null;
+  }
+
+  async function undoLast() {
+    var last = await lastTap(await ours());
+    if (!last) return;
+    // A tap still on the phone (and not being sent) is simply taken back; otherwise the
+    // server is asked to take it back, after the tap itself has reached it.
+    if (await SL.outbox.cancel(last.key)) return;
+    await SL.outbox.put(entry("undo", last.key, {}, SL.fmt(text.label_undo, { name: config.name }), last.day));
+  }
+
+  async function renderTally() {
+    var count = document.querySelector("[data-today-count]");
+    if (!count) return;
+    var entries = await ours();
+    var server = serverTally();
+    var today = day(SL.clock.now());
+    var base = server.server_now && day(SL.parseTime(server.server_now)) === today ? server.today_count : 0;
+    entries.forEach(function (e) {
+      if (e.state === "rejected" || e.day !== today) return;
+      if (e.kind === "tally" || e.kind === "form" || (e.kind === "episode" && e.body.started_at)) base += 1;
+      if (e.kind === "undo") base -= 1;
+    });
+    base = Math.max(0, base);
+    if (count.textContent !== String(base)) count.textContent = String(base);
+    var words = document.querySelector("[data-count-words]");
+    if (words) words.textContent = base === 1 ? words.dataset.one : words.dataset.other;
+    var undo = document.querySelector("form[data-undo]");
+    if (!undo) return;
+    var last = await lastTap(entries);
+    undo.hidden = !last;
+    if (last) undo.querySelector("button").textContent = SL.fmt(text.undo_last, { time: hhmm(last.at) });
+  }
+
+  // --- Seizures this phone is timing that the page (from the server) does not show -----------
+  async function renderRunning() {
+    var box = document.querySelector("[data-local-running]");
+    if (!box) return;
+    var shown = new Set();
+    document.querySelectorAll("[data-running]").forEach(function (b) { shown.add(b.dataset.clientUuid); shown.add(b.dataset.episode); });
+    var records = (await SL.outbox.records()).filter(function (r) {
+      return r.child === config.child && r.state && r.state.in_progress && !r.state.deleted && !r.ended &&
+        !shown.has(r.key) && !shown.has(r.episode);
+    });
+    box.replaceChildren.apply(box, records.map(function (r) {
+      var startedAt = r.joined_start || r.state.started_at;
+      var started = SL.parseTime(startedAt);
+      var banner = document.createElement("div");
+      banner.className = "banner in-progress";
+      var p = document.createElement("p");
+      var strong = document.createElement("strong");
+      var clock = document.createElement("span");
+      clock.className = "elapsed-inline";
+      clock.setAttribute("data-elapsed-from", startedAt);
+      clock.textContent = SL.duration((SL.clock.now() - started) / 1000);
+      strong.append(text.running + " — ", clock);
+      var when = document.createElement("span");
+      when.className = "muted";
+      when.textContent = SL.fmt(text.running_here, { time: hhmm(started) });
+      p.append(strong, " ", when);
+      var link = document.createElement("a");
+      link.className = "button primary";
+      link.href = timerUrl(r.key);
+      link.textContent = text.open_timer;
+      banner.append(p, link);
+      return banner;
+    }));
+  }
+
+  // --- The past-seizure form -------------------------------------------------------------------
+  function formFields(form) {
+    var fields = {};
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "csrfmiddlewaretoken") fields[name] = value;
+    });
+    return fields;
+  }
+
+  function fillForm(form, fields) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") return;
+      var value = Object.prototype.hasOwnProperty.call(fields, el.name) ? fields[el.name] : "";
+      if (el.type === "checkbox") el.checked = value !== "";
+      else if (el.type === "radio") el.checked = el.value === value;
+      else el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[data-js-error]").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  // The server's refusal, shown the way the server shows a form's errors.
+  function showErrors(form, errors) {
+    clearErrors(form);
+    var top = document.createElement("div");
+    top.className = "form-error";
+    top.setAttribute("role", "alert");
+    top.setAttribute("tabindex", "-1");
+    top.setAttribute("data-js-error", "");
+    var p = document.createElement("p");
+    p.textContent = text.form_errors;
+    top.append(p);
+    Object.keys(errors || {}).forEach(function (name) {
+      var field = form.elements[name];
+      var first = field && (field.length !== undefined && !field.tagName ? field[0] : field);
+      var list = document.createElement("ul");
+      list.className = "errorlist";
+      list.id = "js-error-" + name;
+      list.setAttribute("data-js-error", "");
+      errors[name].forEach(function (message) {
+        var li = document.createElement("li");
+        li.textContent = message;
+        list.append(li);
+      });
+      if (!first || first.type === "hidden") {
+        top.append(list);
+        return;
+      }
+      var group = first.type === "radio" ? first.closest("fieldset") || first : first;
+      group.before(list);
+      var inputs = field.length !== undefined && !field.tagName ? Array.prototype.slice.call(field) : [field];
+      inputs.forEach(function (input) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", list.id);
+      });
+      var row = first.closest("[hidden]");
+      if (row) row.hidden = false;
+    });
+    form.prepend(top);
+    top.focus();
+  }
+
+  function fieldErrors(error) {
+    var errors = (error && error.errors) || {};
+    return Object.keys(errors).length ? errors : { __all__: [(error && error.message) || ""] };
+  }
+
+  async function submitForm(form) {
+    var fields = formFields(form);
+    var key = fields.client_uuid;
+    var started = fields.started_at || "";
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    await SL.outbox.put(entry(
+      "form", key, { fields: fields },
+      SL.fmt(text.label_form, { name: config.name, time: started.replace("T", " ") }),
+      started.slice(0, 10),
+      { fix: config.urls.add + "?fix=" + encodeURIComponent(key) },
+    ), { replace: true, send: false });
+    var result = await SL.outbox.flush(key, 10000);
+    button.disabled = false;
+    if (result.state === "rejected") {
+      showErrors(form, fieldErrors(result.error));
+      return;
+    }
+    if (result.state === "saved") {
+      flash(text.form_saved);
+      location.assign((result.answer && result.answer.url) || config.urls.timeline);
+      return;
+    }
+    flash(text.form_kept);
+    location.assign(config.urls.home);
+  }
+
+  async function initForm() {
+    var form = document.querySelector("form[data-episode-form]");
+    if (!form) return;
+    var fix = new URLSearchParams(location.search).get("fix");
+    var queued = fix && (await SL.outbox.list()).find(function (e) { return e.key === fix && e.kind === "form"; });
+    if (queued) {
+      fillForm(form, queued.body.fields);
+      if (queued.error) showErrors(form, fieldErrors(queued.error));
+    } else if (document.documentElement.dataset.served === "cache") {
+      // The phone's copy of the form: a new key for this seizure, and "now" as the start.
+      form.elements.client_uuid.value = SL.uuid4();
+      form.elements.started_at.value = wall(SL.clock.now());
+    }
+  }
+
+  // --- Wiring ----------------------------------------------------------------------------------
+  // In the capture phase, so htmx never sends what the outbox now carries.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!ready || !config.can_write) return;
+    var action = form.matches("form[data-seizure-now]") ? seizureNow
+      : form.matches("form[data-tally]") ? tap
+        : form.matches("form[data-undo]") ? undoLast
+          : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
+            : null;
+    if (!action) return;
+    event.preventDefault();
+    event.stopPropagation();
+    action();
+  }, true);
+
+  // One drawing at a time (each reads the outbox, asynchronously): a call made meanwhile draws
+  // once more afterwards, so an older reading never overwrites a newer one.
+  function serial(draw) {
+    var running = null;
+    var again = false;
+    function run() {
+      if (running) { again = true; return running; }
+      running = draw().finally(function () {
+        running = null;
+        if (again) { again = false; run(); }
+      });
+      return running;
+    }
+    return run;
+  }
+
+  var drawTally = serial(renderTally);
+  var drawRunning = serial(renderRunning);
+
+  function refresh() {
+    if (!ready) return;
+    drawTally();
+    drawRunning();
+  }
+
+  document.addEventListener("outbox:changed", refresh);
+  document.addEventListener("outbox:ack", function (event) {
+    var detail = event.detail;
+    if (detail.entry.child !== config.child) return;
+    if (detail.answer.tally) ackedTally = detail.answer.tally;
+    if (detail.entry.kind === "episode") remember(detail.entry, detail.answer);
+    refresh();
+  });
+
+  // The server's view of a seizure this phone times: where it is stored, and — when the start
+  // joined a seizure another phone was timing — that seizure's start.
+  async function remember(sent, answer) {
+    var fields = { episode: answer.episode, ended: answer.in_progress === false };
+    if (answer.status === "joined") fields.joined_start = answer.started_at;
+    var record = await SL.outbox.updateRecord(sent.key, fields);
+    if (record) document.dispatchEvent(new CustomEvent("seizure:record", { detail: record }));
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showFlash();
+    SL.outbox.available().then(function (ok) {
+      ready = ok;
+      if (!ok) return;
+      refresh();
+      if (config.can_write) initForm();
+    });
+    if (window.htmx) window.htmx.onLoad(function () { refresh(); });
+  });
+
+  SL.logging = {
+    config: config, text: text, entry: entry, label: label, flash: flash, day: day, hhmm: hhmm,
+    timerUrl: timerUrl, isReady: function () { return ready; },
+  };
+})();

@@ -1,0 +1,271 @@
+// The timer, run from the phone's own record of the seizure. Every tap changes the record and
+// the screen at once and goes into the outbox as a change to the seizure (changes made while
+// offline fold into one entry), so nothing waits for the network and nothing is lost without
+// it; others see the seizure running as soon as the server hears of it. The record is the
+// server's state (when the page came from the network) plus this phone's unsent changes, or
+// the phone's own record (a copy of the page kept on the phone, a seizure started offline).
+(function () {
+  "use strict";
+
+  var SL = window.SeizureLog;
+  var root = document.querySelector("[data-timer]");
+  if (!SL || !SL.logging || !SL.outbox || !root) return;
+  var log = SL.logging;
+  var text = log.text;
+  var config = log.config;
+  var shell = root.hasAttribute("data-shell");
+  // The shell page names the seizure in its address (its kept copy may hold another one's key).
+  var key = (shell ? new URLSearchParams(location.search).get("id") : root.dataset.clientUuid) || "";
+  var MAX_PATH_STEPS = 20;
+  var state = null; // the seizure as this phone knows it
+  var record = {}; // what the server said about it (where it is stored, a joined start)
+  var ending = false;
+  var lastClicked = null;
+  var regionLabels = {};
+  root.querySelectorAll('button[name="region"]').forEach(function (b) { regionLabels[b.value] = b.textContent.trim(); });
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+
+  function start() { return SL.parseTime(record.joined_start || state.started_at); }
+  function elapsed() { return (SL.clock.now() - start()) / 1000; }
+
+  // What an entry for this seizure changes (the start is fixed once the seizure exists).
+  function applyChanges(target, body) {
+    Object.keys(body).forEach(function (name) {
+      if (name !== "kind" && name !== "client_uuid" && name !== "started_at") target[name] = body[name];
+    });
+  }
+
+  var loading = (async function load() {
+    if (!(await SL.outbox.available()) || !key) return false;
+    var fresh = document.documentElement.dataset.served !== "cache";
+    var server = fresh ? readJson("timer-state") : null;
+    if (server && server.client_uuid !== key) server = null;
+    var kept = await SL.outbox.getRecord(key);
+    record = kept || {};
+    if (server) {
+      state = Object.assign({}, server);
+      (await SL.outbox.list()).forEach(function (e) {
+        if (e.key === key && e.kind === "episode") applyChanges(state, e.body);
+      });
+    } else if (kept && kept.state) {
+      state = kept.state;
+    } else {
+      notice(text.not_on_phone, text.back_home, config.urls.home, true);
+      return false;
+    }
+    state.path = state.path || [];
+    await SL.outbox.keepRecord({ key: key, child: config.child, state: state });
+    root.querySelector("#rescue-medicine").value = state.rescue_medicine || "";
+    render();
+    return true;
+  })();
+
+  // --- Messages over the timer -----------------------------------------------------------------
+  function notice(message, linkText, href, stop) {
+    var box = root.querySelector("[data-timer-notice]");
+    var p = document.createElement("p");
+    p.textContent = message;
+    box.replaceChildren(p);
+    if (linkText && href) {
+      var link = document.createElement("a");
+      link.className = "button";
+      link.href = href;
+      link.textContent = linkText;
+      box.append(link);
+    }
+    box.hidden = false;
+    if (stop) {
+      root.setAttribute("data-stopped", "");
+      root.querySelector("[data-timer-controls]").hidden = true;
+      root.querySelector(".elapsed").hidden = true;
+      root.querySelector("[data-rescue-alert]").hidden = true;
+    }
+  }
+
+  function showEnded() {
+    notice(text.has_ended, state.edit_url ? text.open_it : text.back_home, state.edit_url || config.urls.home, true);
+  }
+
+  // --- Drawing the record ------------------------------------------------------------------------
+  function press(form, current) {
+    form.querySelectorAll('button[name="value"]').forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.value === (current || "")));
+    });
+  }
+
+  function toggle(button, on) {
+    button.setAttribute("aria-pressed", String(on));
+    button.value = on ? "off" : "on";
+  }
+
+  function render() {
+    root.setAttribute("data-started-at", new Date(start()).toISOString());
+    if (state.in_progress && !ending) {
+      // The clock (seizures.js) runs from here on, from this seizure's start.
+      root.removeAttribute("data-stopped");
+      root.querySelector("[data-elapsed]").textContent = SL.duration(elapsed());
+    }
+    var began = root.querySelector("[data-began]");
+    var values = { time: log.hhmm(start()), who: state.timed_by };
+    began.textContent = SL.fmt(state.timed_by && !record.joined_start ? text.began_by : text.began_here, values);
+    root.querySelectorAll(".sign-group[data-sign]").forEach(function (group) {
+      var on = !!state[group.dataset.sign];
+      group.classList.toggle("on", on);
+      toggle(group.querySelector("button.toggle"), on);
+      group.querySelectorAll("form.choice-form").forEach(function (form) {
+        form.hidden = !on;
+        press(form, state[form.dataset.field]);
+      });
+    });
+    root.querySelectorAll("#observations form[data-field]").forEach(function (form) {
+      if (form.classList.contains("choice-form")) press(form, state[form.dataset.field]);
+      else toggle(form.querySelector("button"), !!state[form.dataset.field]);
+    });
+    renderPath();
+    var given = root.querySelector("[data-rescue-given]");
+    if (state.rescue_given_at) {
+      var what = document.createElement("strong");
+      what.textContent = state.rescue_medicine;
+      given.replaceChildren(what, " — " + SL.fmt(text.given_at, { time: log.hhmm(SL.parseTime(state.rescue_given_at)) }));
+    }
+    given.hidden = !state.rescue_given_at;
+    root.querySelector("form[data-rescue] button").textContent = state.rescue_given_at ? text.given_again : text.given_now;
+    if (record.joined_start && !record.joined_seen) {
+      notice(SL.fmt(text.joined, { time: log.hhmm(start()) }));
+      record.joined_seen = true;
+      SL.outbox.updateRecord(key, { joined_seen: true });
+    }
+    if (!state.in_progress && !ending) showEnded();
+  }
+
+  function renderPath() {
+    var path = state.path;
+    var list = root.querySelector("[data-path-steps]");
+    var at = root.querySelector("#path").dataset.atWord;
+    list.replaceChildren.apply(list, path.map(function (step) {
+      var li = document.createElement("li");
+      li.textContent = regionLabels[step.region] || step.region;
+      if (step.at_seconds !== null && step.at_seconds !== undefined) {
+        var when = document.createElement("span");
+        when.className = "muted";
+        when.textContent = at + " " + SL.duration(step.at_seconds);
+        li.append(" ", when);
+      }
+      return li;
+    }));
+    list.hidden = !path.length;
+    root.querySelector("[data-path-empty]").hidden = !!path.length;
+    var legend = root.querySelector("[data-path-legend]");
+    legend.textContent = path.length ? legend.dataset.moved : legend.dataset.began;
+    root.querySelectorAll('button[name="region"]').forEach(function (b) { b.disabled = path.length >= MAX_PATH_STEPS; });
+    root.querySelector("form[data-move-undo]").hidden = !path.length;
+  }
+
+  // --- Taps ------------------------------------------------------------------------------------
+  function change(patch) {
+    Object.assign(state, patch);
+    render();
+    var at = start();
+    return SL.outbox.put(
+      log.entry("episode", key, patch, log.label(text.label_seizure, at), log.day(at)),
+      { merge: true, record: { key: key, child: config.child, state: state } },
+    );
+  }
+
+  // One change from the checklist, with the server's rules: a sign seen has its side "not
+  // seen" until one is chosen, choosing a side means the sign was seen, and a sign unticked
+  // loses its side.
+  function set(form, value) {
+    var field = form.dataset.field;
+    var patch = {};
+    var group = form.closest(".sign-group[data-sign]");
+    if (form.classList.contains("choice-form")) {
+      patch[field] = value;
+      if (group) patch[group.dataset.sign] = true;
+    } else {
+      patch[field] = value === "on";
+      if (group) {
+        group.querySelectorAll("form.choice-form").forEach(function (choice) {
+          var side = choice.dataset.field;
+          if (!patch[field]) patch[side] = "";
+          else if (!state[side]) patch[side] = "not_seen";
+        });
+      }
+    }
+    return change(patch);
+  }
+
+  function move(region) {
+    var path = state.path;
+    var last = path.length ? path[path.length - 1] : null;
+    if (!region || (last && last.region === region) || path.length >= MAX_PATH_STEPS) return null;
+    // Never earlier than the step before, even if the clock correction moved meanwhile.
+    var seconds = Math.max(last && last.at_seconds ? last.at_seconds : 0, Math.floor(elapsed()));
+    return change({ path: path.concat([{ region: region, at_seconds: seconds }]) });
+  }
+
+  function rescue(form) {
+    var input = form.querySelector("#rescue-medicine");
+    var error = form.querySelector("[data-rescue-error]");
+    var value = input.value.trim().slice(0, 200);
+    if (!value) {
+      error.textContent = text.rescue_missing;
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+      input.focus();
+      return null;
+    }
+    error.hidden = true;
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+    return change({ rescue_medicine: value, rescue_given_at: new Date(SL.clock.now()).toISOString() });
+  }
+
+  async function end() {
+    if (ending) return;
+    ending = true;
+    var at = SL.clock.now();
+    var seconds = Math.max(1, Math.round((at - start()) / 1000));
+    root.setAttribute("data-stopped", "");
+    await change({ in_progress: false, ended_at: new Date(at).toISOString() });
+    // Online this takes a moment, and the child's page then shows the seizure saved.
+    var result = await SL.outbox.flush(key, 4000);
+    var message = result.state === "saved" ? text.ended_saved : text.ended_kept;
+    log.flash(SL.fmt(message, { duration: SL.duration(seconds) }));
+    location.assign(config.urls.home);
+  }
+
+  root.addEventListener("click", function (event) {
+    lastClicked = event.target.closest("button");
+  }, true);
+
+  // In the capture phase, so htmx never posts what the outbox now carries. On the shell page
+  // (whose forms have nowhere to post) a tap made while the record loads waits for it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!root.contains(form) || (!shell && !state)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    var button = event.submitter || lastClicked;
+    loading.then(function (ok) {
+      if (!ok || !state || (!state.in_progress && !ending)) return;
+      if (form.matches("[data-end]")) end();
+      else if (form.matches("[data-move]")) move(button && button.value);
+      else if (form.matches("[data-move-undo]")) change({ path: state.path.slice(0, -1) });
+      else if (form.matches("[data-rescue]")) rescue(form);
+      else if (form.dataset.field) set(form, button ? button.value : "");
+    });
+  }, true);
+
+  document.addEventListener("seizure:record", function (event) {
+    if (!state || event.detail.key !== key) return;
+    record = event.detail;
+    if (record.ended) state.in_progress = false;
+    render();
+  });
+})();

@@ -1,0 +1,29 @@
+"""Small helpers the browser tests share."""
+
+from __future__ import annotations
+
+# What Chromium itself logs when a request fails for want of a network: expected offline.
+NETWORK_NOISE = ("net::ERR_INTERNET_DISCONNECTED", "net::ERR_FAILED", "Failed to load resource")
+
+
+def watch_for_errors(page, *, offline: bool = False) -> list[str]:
+    """Console errors, uncaught exceptions and CSP violations on the page, as they happen
+    (with `offline`, not the browser's own notes about requests the network could not carry)."""
+    errors: list[str] = []
+
+    def console(msg) -> None:
+        if msg.type == "error" and not (offline and any(noise in msg.text for noise in NETWORK_NOISE)):
+            errors.append(msg.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP: ' + e.violatedDirective));"
+    )
+    return errors
+
+
+def open_and_keep(page, path: str) -> None:
+    """Opens a page online and waits until the phone has kept the logging pages for offline use."""
+    page.goto(path)
+    page.locator("html[data-offline-ready=true]").wait_for(state="attached")

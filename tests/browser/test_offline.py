@@ -1,0 +1,283 @@
+"""Logging with no network, in real headless Chromium at a phone's size: entries are kept on
+the phone (IndexedDB) and arrive exactly once when the network returns, a lost answer is
+sent again without a double, the logging pages open from the service worker's copies, the
+server's refusals are shown, and signing out warns while entries wait."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from seizures.models import Episode
+from tests.browser.helpers import open_and_keep, watch_for_errors
+from tests.seizures.factories import make_episode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAVED = "All entries are saved."
+WAITING = re.compile(r"On this phone — will send when online \((\d+) waiting\)")
+
+
+def status(page):
+    return page.locator("[data-outbox-status]")
+
+
+def test_offline_seizure_taps_and_form_arrive_exactly_once(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    errors = watch_for_errors(page, offline=True)
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    expect(status(page)).to_have_text(SAVED)
+    context.set_offline(True)
+
+    # Seizure now, two signs, Seizure ended: the timer opens from the phone's copy.
+    page.get_by_role("button", name=re.compile("Seizure now")).click()
+    page.wait_for_url(re.compile(r"/seizures/now/\?id="))
+    expect(page.locator("[data-offline-note]")).to_contain_text("You are offline")
+    expect(page.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:0[0-9]$"))
+    for sign in ("Apnea", "Face flushing"):
+        button = page.get_by_role("button", name=re.compile(f"^{sign}"))
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(1100)
+    page.get_by_role("button", name="Seizure ended").click()
+    page.wait_for_url(f"**{home}")
+    expect(page.locator(".messages")).to_contain_text(re.compile(r"it lasted 0:0[1-9]\. It is kept on this phone"))
+
+    # Ten taps on +1 and one undo: the count includes what is still on the phone.
+    tally = page.get_by_role("button", name="Count one seizure now")
+    for _ in range(10):
+        tally.click()
+    count = page.locator("[data-today-count]")
+    expect(count).to_have_text("11")
+    page.get_by_role("button", name=re.compile(r"^Undo last \+1")).click()
+    expect(count).to_have_text("10")
+
+    # The past-seizure form, once.
+    page.get_by_role("link", name="Log a past seizure").click()
+    page.get_by_label("Minutes").fill("2")
+    page.get_by_label("Drooling").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**{home}")
+    expect(page.locator(".messages")).to_contain_text("Seizure kept on this phone")
+    expect(count).to_have_text("11")
+    expect(status(page)).to_have_text(WAITING)
+    assert WAITING.search(status(page).inner_text()).group(1) == "11"
+
+    # A reload with no network: the queue is still there.
+    page.reload()
+    expect(status(page)).to_have_text(WAITING)
+    expect(count).to_have_text("11")
+    assert not Episode.objects.exists()
+
+    context.set_offline(False)
+    expect(status(page)).to_have_text(SAVED, timeout=15_000)
+    expect(count).to_have_text("11")
+    assert Episode.objects.count() == 11  # the tap taken back on the phone never left it
+    assert Episode.objects.live().filter(is_tally=True).count() == 9
+    timed = Episode.objects.get(is_tally=False, drooling=False)
+    assert (timed.apnea, timed.flushing, timed.in_progress) == (True, True, False)
+    assert 1 <= timed.duration_seconds < 30
+    form = Episode.objects.get(drooling=True)
+    assert form.duration_seconds == 120 and not form.apnea
+    assert errors == []
+
+
+def test_a_lost_answer_is_sent_again_and_saved_once(new_context, child, owner) -> None:
+    # Without the service worker, so the route below sees the page's own request.
+    page = new_context(owner, service_workers="block").new_page()
+    errors = watch_for_errors(page, offline=True)
+    page.goto(f"/c/{child.public_id}/")
+    expect(status(page)).to_have_text(SAVED)
+    lost = []
+
+    def handled_then_lost(route) -> None:
+        route.fetch()  # the server saves the tap...
+        lost.append(route.request.post_data_json)
+        route.abort()  # ...and its answer never reaches the phone
+
+    page.route("**/sync/", handled_then_lost, times=1)
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(status(page)).to_have_text(WAITING)
+    assert len(lost) == 1 and Episode.objects.count() == 1
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # what the phone hears when back online
+    expect(status(page)).to_have_text(SAVED)
+    assert Episode.objects.count() == 1
+    assert str(Episode.objects.get().client_uuid) == lost[0]["client_uuid"]
+    expect(page.locator("[data-today-count]")).to_have_text("1")
+    assert errors == []
+
+
+def test_logging_pages_open_with_no_network_after_one_online_visit(new_context, child, owner) -> None:
+    context = new_context(owner)
+    first = context.new_page()
+    open_and_keep(first, "/")  # "/" takes a family with one child to the child's page
+    first.close()
+    context.set_offline(True)
+    page = context.new_page()
+    errors = watch_for_errors(page, offline=True)
+    base = f"/c/{child.public_id}/"
+    for path, heading in [
+        ("/", "Seizure now"),
+        (base, "Seizure now"),
+        (f"{base}seizures/new/", "Log a past seizure"),
+        (f"{base}seizures/", "Robin’s seizures"),
+    ]:
+        page.goto(path)
+        expect(page.locator("main")).to_contain_text(heading)
+        expect(page.locator(".child-nav")).to_contain_text("Robin")
+        expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    # The timer, opened offline for a seizure this phone does not hold, still has the child's plan.
+    page.goto(f"{base}seizures/now/?id=00000000-0000-4000-8000-000000000000")
+    expect(page.locator("[data-timer-notice]")).to_contain_text("not on this phone")
+    expect(page.locator("[data-rescue-alert]")).to_contain_text("buccal midazolam")
+    for path in (f"{base}charts/", f"{base}team/", "/account/"):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_text("This page needs a connection")
+    assert errors == []
+
+
+def test_a_timer_started_online_ends_offline_and_its_final_state_arrives(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/")
+    page.get_by_role("button", name=re.compile("Seizure now")).click()
+    page.wait_for_url(re.compile(r"/seizures/now/\?id="))
+    expect(status(page)).to_have_text(SAVED)
+    running = Episode.objects.get()
+    assert running.in_progress  # the server knows, so the other caregivers see it running
+    context.set_offline(True)
+    page.get_by_role("button", name=re.compile("^Jerking")).click()
+    page.locator("#sign-jerking").get_by_role("button", name="Right", exact=True).click()
+    page.locator("#path").get_by_role("button", name="Left arm").click()
+    page.reload()  # mid-seizure, offline: the timer carries on from the phone's record
+    expect(page.locator("#sign-jerking").get_by_role("button", name="Right", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.locator("#path .path-steps li")).to_have_count(1)
+    page.get_by_role("button", name="Seizure ended").click()
+    page.wait_for_url(f"**/c/{child.public_id}/")
+    expect(status(page)).to_have_text(WAITING)
+    context.set_offline(False)
+    expect(status(page)).to_have_text(SAVED, timeout=15_000)
+    running.refresh_from_db()
+    assert (running.in_progress, running.jerking, running.jerking_side, running.jerking_limb) == (
+        False, True, "right", "not_seen"
+    )  # fmt: skip
+    assert [step["region"] for step in running.path] == ["left_arm"] and running.duration_seconds >= 1
+    assert Episode.objects.count() == 1
+
+
+def test_two_tabs_offline_send_each_tap_once(new_context, child, owner) -> None:
+    context = new_context(owner)
+    first = context.new_page()
+    open_and_keep(first, f"/c/{child.public_id}/")
+    second = context.new_page()
+    second.goto(f"/c/{child.public_id}/")
+    context.set_offline(True)
+    for page in (first, second, first, second):
+        page.get_by_role("button", name="Count one seizure now").click()
+    for page in (first, second):
+        expect(status(page)).to_contain_text("(4 waiting)")
+    context.set_offline(False)  # both tabs hear "online" and try to send
+    for page in (first, second):
+        expect(status(page)).to_have_text(SAVED, timeout=15_000)
+        expect(page.locator("[data-today-count]")).to_have_text("4")
+    assert Episode.objects.count() == 4
+
+
+def test_a_refused_entry_is_shown_fixed_and_saved(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/seizures/new/")
+    context.set_offline(True)
+    page.get_by_label("Drooling").check()
+    page.get_by_role("button", name="Save").click()  # no duration: the server will refuse it
+    page.wait_for_url(f"**/c/{child.public_id}/")
+    context.set_offline(False)
+    problem = page.locator(".outbox-problem")
+    expect(problem).to_contain_text("Not saved — the server refused it")
+    expect(problem).to_contain_text("Give the duration in minutes and seconds")
+    assert not Episode.objects.exists()
+    problem.get_by_role("link", name="Fix it").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Please correct the marked fields")
+    expect(page.get_by_label("Drooling")).to_be_checked()  # what was typed is kept
+    page.get_by_label("Minutes").fill("1")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/seizures/\?saved="))
+    expect(page.locator(".messages")).to_contain_text("Seizure saved.")
+    expect(page.locator(".outbox-problem")).to_have_count(0)
+    saved = Episode.objects.get()
+    assert saved.drooling and saved.duration_seconds == 60
+
+
+def test_a_refusal_can_be_discarded_after_a_second_tap(new_context, child, owner) -> None:
+    page = new_context(owner, service_workers="block").new_page()
+    page.goto(f"/c/{child.public_id}/")
+    refusal = {"status": "conflict", "message": "This entry’s key belongs to another child’s record."}
+    page.route("**/sync/", lambda route: route.fulfill(status=409, json=refusal))
+    page.get_by_role("button", name="Count one seizure now").click()
+    problem = page.locator(".outbox-problem")
+    expect(problem).to_contain_text("belongs to another child")
+    problem.get_by_role("button", name="Discard…").click()
+    expect(problem).to_contain_text("Robin: +1 at")  # nothing gone yet
+    problem.get_by_role("button", name="Delete it from this phone for good").click()
+    expect(problem).to_have_count(0)
+    expect(status(page)).to_have_text(SAVED)
+
+
+def test_signed_out_entries_wait_for_a_sign_in(new_context, child, owner) -> None:
+    context = new_context(owner, service_workers="block")
+    page = context.new_page()
+    page.goto(f"/c/{child.public_id}/")
+    context.clear_cookies()  # the session ended (and the CSRF cookie went with it)
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(status(page)).to_contain_text("1 entries are kept on this phone. Sign in to send them.")
+    expect(status(page).get_by_role("link", name="Sign in again")).to_be_visible()
+    assert not Episode.objects.exists()
+    client = Client()
+    client.force_login(owner)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": page.url}])
+    page.reload()
+    expect(status(page)).to_have_text(SAVED)
+    assert Episode.objects.count() == 1
+
+
+def test_signing_out_warns_while_entries_wait_then_clears_the_phone(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/")
+    page.route("**/sync/", lambda route: route.abort())
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(status(page)).to_have_text(WAITING)
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("button", name="Sign out").click()
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("1 entries on this phone have not reached the server yet")
+    warning.get_by_role("button", name="Sign out and delete them").click()
+    page.wait_for_url("**/accounts/login/")
+    kept = page.evaluate("caches.has('seizure-log-pages')")
+    waiting = page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open('seizure-log');
+        r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').count();
+        q.onsuccess = () => resolve(q.result); }; })"""
+    )
+    assert (kept, waiting) == (False, 0)
+    assert not Episode.objects.exists()
+
+
+def test_a_running_seizure_from_the_server_is_joined_not_doubled(new_context, child, owner) -> None:
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None)
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/")
+    page.get_by_role("button", name=re.compile("Seizure now")).click()
+    page.wait_for_url(f"**/seizures/{running.public_id}/timer/")
+    expect(page.locator(".messages")).to_contain_text("is already being timed. This is its timer.")
+    assert Episode.objects.count() == 1
