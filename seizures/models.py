@@ -183,6 +183,24 @@ class Episode(models.Model):
                 condition=Q(deleted_at__isnull=True),
                 name="episode_live_by_start",
             ),
+            # Charts and the report (seizures/stats.py): every column their day-by-day
+            # aggregates read, so those come from the index alone, not the wide table rows.
+            # deleted_at (always null here) is listed so SQLite sees the index as covering.
+            models.Index(
+                fields=[
+                    "child",
+                    "started_at",
+                    "duration_seconds",
+                    "is_tally",
+                    "migrated",
+                    *(sign.key for sign in SIGNS),
+                    *(sign.side_field for sign in SIGNS if sign.side_field),
+                    "rescue_medicine",
+                    "deleted_at",
+                ],
+                condition=Q(deleted_at__isnull=True),
+                name="episode_live_stats",
+            ),
             models.Index(fields=["child"], condition=Q(in_progress=True), name="episode_in_progress"),
             models.Index(fields=["child", "deleted_at"], condition=Q(deleted_at__isnull=False), name="episode_deleted"),
         ]
