@@ -18,6 +18,7 @@ from tests.seizures.factories import make_episodes, make_treatment
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False, "device_scale_factor": 1}
+SIZES = {"phone": {}, "small phone": {"viewport": {"width": 360, "height": 740}}, "desktop": DESKTOP}
 CHARTS = 5
 
 
@@ -47,9 +48,9 @@ def expect_charts_drawn(page) -> None:
         expect(plot.locator("svg.main-svg").first).to_be_attached()
 
 
-@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("size", SIZES)
 def test_charts_draw_and_the_period_switch_redraws_them_in_place(new_context, owner, history, size) -> None:
-    page = new_context(owner, **(DESKTOP if size == "desktop" else {})).new_page()
+    page = new_context(owner, **SIZES[size]).new_page()
     problems = watch(page)
     page.goto(f"/c/{history.public_id}/charts/")
     expect(page.locator(".chart-plot")).to_have_count(CHARTS)
