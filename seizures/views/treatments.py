@@ -50,7 +50,9 @@ def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def treatment_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.WRITE)
-    form = TreatmentForm(request.POST if request.method == "POST" else None, child=child, initial={"started_on": _today(child)})
+    form = TreatmentForm(
+        request.POST if request.method == "POST" else None, child=child, initial={"started_on": _today(child)}
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             treatment = form.save()
