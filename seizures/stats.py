@@ -29,7 +29,7 @@ from itertools import accumulate, chain
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Func, IntegerField, Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from caregiver.models import Child
@@ -83,25 +83,18 @@ def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple
     return changes
 
 
-class _EpochSeconds(Func):
-    """Whole seconds since 1970-01-01 UTC, natively on both databases."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        if connection.Database.sqlite_version_info >= (3, 38):
-            return self.as_sql(compiler, connection, template="unixepoch(%(expressions)s)", **extra)
-        # Older SQLite: slower, the same answer. '%%%%' survives formatting and then Django's
-        # conversion of placeholders as one '%'.
-        template = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="FLOOR(DATE_PART('epoch', %(expressions)s))::bigint", **extra)
+def _epoch_sql(column: str) -> str:
+    """SQL for a timestamp column's whole seconds since 1970-01-01 UTC, native to each
+    database. ('%%' is a literal '%' in SQL sent with parameters.)"""
+    if connection.vendor == "postgresql":
+        return f"FLOOR(DATE_PART('epoch', {column}))::bigint"
+    if connection.Database.sqlite_version_info >= (3, 38):
+        return f"unixepoch({column})"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"  # older SQLite: slower, the same answer
 
 
 # --- The days -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayRow:
     """One local day's aggregates. `detailed` counts episodes logged with the checklist (not
     bare "+1" taps): the fair denominator for sign and migration shares. `sides`, `rescue`
@@ -159,8 +152,8 @@ def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[t
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [child.pk, days])
-            # The durations come as a JSON array inside the JSON row: one parse, in C.
-            return [json.loads(row[0]) for row in cursor.fetchall()]
+            # Every day's row (the durations an array inside it) parsed in one call, in C.
+            return json.loads("[" + ",".join(row[0] for row in cursor.fetchall()) + "]")
     if connection.vendor == "postgresql":
         sql = (
             "SELECT s.* FROM unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS d(day_start, day_end, n)"
@@ -214,20 +207,25 @@ def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> 
 def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]]:
     """Seizures by local weekday (Monday first) and hour, over [start, end). One query: a
     UNION ALL with one part per stretch of constant UTC offset, so each row's local time is
-    its epoch seconds plus a constant (a CASE over the changes costs a third more on SQLite)."""
+    its epoch seconds plus a constant (a CASE over the changes costs a third more on SQLite),
+    counted from index entries alone."""
     changes = offset_changes(child.zone, start, end)
     ends = [instant for instant, _ in changes[1:]] + [end]
-    episodes = Episode.objects.for_child(child).live()
-    parts = []
+    table = connection.ops.quote_name(Episode._meta.db_table)
+    # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
+    part = (
+        f"SELECT (({_epoch_sql('started_at')} + %s) / 3600 + 72) %% 168, COUNT(*) FROM {table}"
+        " WHERE child_id = %s AND deleted_at IS NULL AND started_at >= %s AND started_at < %s GROUP BY 1"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params = []
     for (since, offset), until in zip(changes, ends, strict=True):
-        # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
-        slot = ((_EpochSeconds("started_at") + offset) / 3600 + 72) % 168
-        parts.append(
-            episodes.between(since, until).annotate(slot=slot).values("slot").annotate(n=Count("*")).order_by()
-        )
+        params += [offset, child.pk, adapt(since), adapt(until)]
     grid = [[0] * 24 for _ in range(7)]
-    for slot, n in parts[0].union(*parts[1:], all=True).values_list("slot", "n"):
-        grid[slot // 24][slot % 24] += n
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([part] * len(changes)), params)
+        for slot, n in cursor.fetchall():
+            grid[slot // 24][slot % 24] += n
     return grid
 
 
