@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -138,7 +139,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     context = {
         "version": _version(precache),
         "precache": json.dumps(precache),
-        "static_url": json.dumps(static("")),
+        "static_url": json.dumps(settings.STATIC_URL),
         # Hashed names never change content, so the worker may keep them for good.
         "hashed": json.dumps(hasattr(staticfiles_storage, "manifest_name")),
         "offline_url": json.dumps(reverse("offline:page")),

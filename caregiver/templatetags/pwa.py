@@ -55,10 +55,8 @@ def outbox_config(context) -> SafeString:
                 "sign_out_anyway": _("Sign out and delete them"),
                 "stay": _("Stay signed in and send them"),
                 "offline": _("You are offline. What you log is kept on this phone and sent when you are back online."),
-                "kept_page": _("You are offline: this page is the copy saved on this phone at %(time)s."),
-                "kept_page_online": _(
-                    "This page is the copy saved on this phone at %(time)s. Reload to see the latest."
-                ),
+                "kept_page": _("This page is the copy saved on this phone at %(time)s."),
+                "reload": _("Reload to see the latest."),
             },
         },
         "outbox-config",

@@ -4,8 +4,10 @@ client UUID (see `seizures.sync` for what each kind of entry does)."""
 from __future__ import annotations
 
 import json
+import logging
 from uuid import UUID
 
+from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -18,6 +20,8 @@ from caregiver.models import Child
 from seizures.recording import ClientUUIDConflict
 from seizures.sync import EntryError, Outcome, save_entry
 from seizures.views.home import recent_taps, tally_state, today_count
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,6 +44,15 @@ def sync(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         outcome = save_entry(child, request.user, data)
     except EntryError as error:
         return _refused(error.message, error.errors)
+    except OperationalError:
+        # The database is busy or unreachable: nothing was saved, and the phone, which keeps the
+        # entry, is told to try again shortly.
+        logger.warning("Sync entry not saved: the database is busy", exc_info=True)
+        response = JsonResponse(
+            {"status": "busy", "message": _("The server is busy. The entry is kept and sent again.")}, status=503
+        )
+        response["Retry-After"] = "5"
+        return response
     except ClientUUIDConflict:
         message = _("This entry’s key belongs to another child’s record, so nothing was saved.")
         return JsonResponse({"status": "conflict", "message": message, "errors": {}}, status=409)

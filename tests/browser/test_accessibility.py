@@ -1,17 +1,34 @@
 """Every main page passes an axe-core audit (WCAG 2.1 AA, no serious or critical issue) in
-light and dark mode, at a phone's size."""
+light and dark mode, at a phone's size — also in its offline states; every control can be
+reached with the keyboard; the logging controls are big enough for one thumb."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
+from tests.browser.helpers import open_and_keep
+from tests.seizures.factories import make_episode, make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/learn/", "/learn/topics/signs/"]
 CHILD_PAGES = ["/c/{child}/team/", "/c/{child}/settings/"]
 ACCOUNT_PAGES = ["/", "/account/", "/children/new/"]
+# The issue's main logging and clinician pages ({running}: a seizure being timed).
+LOGGING_PAGES = [
+    "/c/{child}/",
+    "/c/{child}/seizures/{running}/timer/",
+    "/c/{child}/seizures/new/",
+    "/c/{child}/seizures/",
+    "/c/{child}/charts/",
+    "/c/{child}/report/",
+]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -24,9 +41,13 @@ def test_public_pages_pass_axe(new_context, scheme) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_signed_in_pages_pass_axe(new_context, owner, child, caregiver_user, scheme) -> None:
+    make_episodes(child, 40, spacing=timedelta(hours=7))
+    make_treatment(child, started_on=timezone.localdate() - timedelta(days=5))
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None, apnea=True)
     page = new_context(owner, color_scheme=scheme, bypass_csp=True).new_page()
-    for path in [*ACCOUNT_PAGES, *(p.format(child=child.public_id) for p in CHILD_PAGES)]:
-        page.goto(path)
+    paths = [*ACCOUNT_PAGES, *CHILD_PAGES, *LOGGING_PAGES]
+    for path in paths:
+        page.goto(path.format(child=child.public_id, running=running.public_id))
         assert serious_violations(page) == [], path
 
 
@@ -36,3 +57,82 @@ def test_form_errors_pass_axe(new_context, db) -> None:
     page.get_by_role("button", name="Create account").click()
     assert page.get_by_role("alert").first.is_visible()
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_offline_states_pass_axe(new_context, owner, child, scheme) -> None:
+    """Entries waiting, the note that a page is the phone's copy, the timer opened offline, the
+    page for pages that need a connection, and an entry the server refused."""
+    context = new_context(owner, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/")
+    context.set_offline(True)
+    page.reload()
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(page.locator("[data-outbox-status]")).to_contain_text("(1 waiting)")
+    expect(page.locator("[data-offline-note]")).to_be_visible()
+    assert serious_violations(page) == [], "home, offline"
+    page.get_by_role("button", name=re.compile("Seizure now")).click()
+    page.wait_for_url(re.compile(r"/seizures/now/"))
+    page.get_by_role("button", name=re.compile("^Jerking")).click()
+    assert serious_violations(page) == [], "timer, offline"
+    page.goto(f"/c/{child.public_id}/team/")
+    expect(page.locator("h1")).to_have_text("This page needs a connection")
+    assert serious_violations(page) == [], "offline page"
+    context.set_offline(False)
+    page.goto(f"/c/{child.public_id}/")
+    page.route("**/sync/", lambda route: route.fulfill(status=400, json={"message": "Refused for the test."}))
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(page.locator(".outbox-problem").first).to_contain_text("Refused for the test.")
+    assert serious_violations(page) == [], "refused entry"
+
+
+FOCUSABLE = """() => {
+  const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')];
+  const shown = all.filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+  shown.forEach((el, i) => el.dataset.kbd = i);
+  return shown.length;
+}"""
+
+
+def keyboard_reaches_everything(page) -> None:
+    total = page.evaluate(FOCUSABLE)
+    reached = set()
+    for _ in range(total + 5):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.dataset.kbd"))
+    missing = set(map(str, range(total))) - reached
+    assert not missing, page.evaluate(
+        f"[...document.querySelectorAll('[data-kbd]')].filter(e => {sorted(missing)}.includes(+e.dataset.kbd)).map(e => e.outerHTML.slice(0, 80))"
+    )
+
+
+def test_every_control_on_the_logging_pages_is_reached_by_keyboard(new_context, owner, child) -> None:
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None, jerking=True)
+    page = new_context(owner).new_page()
+    for path in (f"/c/{child.public_id}/", f"/c/{child.public_id}/seizures/{running.public_id}/timer/"):
+        page.goto(path)
+        page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+        keyboard_reaches_everything(page)
+
+
+def test_timer_targets_suit_one_thumb(new_context, owner, child) -> None:
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None, jerking=True)
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/")
+    sizes = {
+        name: page.get_by_role("button", name=name).bounding_box()
+        for name in ("Seizure now Starts the timer", "Count one seizure now")
+    }
+    assert sizes["Seizure now Starts the timer"]["height"] >= 120 and sizes["Count one seizure now"]["height"] >= 100
+    page.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
+    page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+    assert page.get_by_role("button", name="Seizure ended").bounding_box()["height"] >= 70
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('[data-timer] button, [data-timer] a, [data-timer] input, [data-timer] summary')]
+          .filter(el => el.getClientRects().length)
+          .map(el => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect()])
+          .filter(([, r]) => r.width < 44 || r.height < 44)
+          .map(([name, r]) => `${name}: ${Math.round(r.width)}×${Math.round(r.height)}`)"""
+    )
+    assert small == []

@@ -153,19 +153,11 @@ def test_rescue_alert_fires_at_threshold_and_after_reload_screen_kept_on(new_con
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_logging_pages_pass_axe(new_context, child, owner, scheme) -> None:
-    make_episode(child, apnea=True, path=[{"region": "left_arm"}, {"region": "right_leg"}])
-    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None)
+    """The pages test_accessibility.py does not already audit, and the form showing errors."""
+    make_episode(child, apnea=True, path=[{"region": "left_arm"}, {"region": "right_leg"}], deleted_at=timezone.now())
     page = new_context(owner, color_scheme=scheme, bypass_csp=True).new_page()
     base = f"/c/{child.public_id}/"
-    for path in [
-        base,
-        f"{base}seizures/",
-        f"{base}seizures/new/",
-        f"{base}seizures/deleted/",
-        f"{base}seizures/{running.public_id}/timer/",
-        f"{base}treatments/",
-        f"{base}treatments/new/",
-    ]:
+    for path in [f"{base}seizures/deleted/", f"{base}treatments/", f"{base}treatments/new/"]:
         page.goto(path)
         assert serious_violations(page) == [], path
     page.goto(f"{base}seizures/new/")

@@ -254,7 +254,7 @@ def test_signing_out_warns_while_entries_wait_then_clears_the_phone(new_context,
     context = new_context(owner)
     page = context.new_page()
     open_and_keep(page, f"/c/{child.public_id}/")
-    page.route("**/sync/", lambda route: route.abort())
+    context.route("**/sync/", lambda route: route.abort())
     page.get_by_role("button", name="Count one seizure now").click()
     expect(status(page)).to_have_text(WAITING)
     page.get_by_role("link", name="Account").click()

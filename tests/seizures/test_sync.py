@@ -334,3 +334,14 @@ def test_the_answer_never_echoes_another_childs_data(client, child, outsider) ->
     client.force_login(child.memberships.get().user)
     response = send(client, child, tally(theirs.client_uuid))
     assert not re.search(r"secret|" + str(theirs.public_id), response.content.decode())
+
+
+def test_a_busy_database_answers_503_so_the_phone_keeps_the_entry(owner_client, child, monkeypatch) -> None:
+    from django.db import OperationalError
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("seizures.views.sync.save_entry", busy)
+    response = send(owner_client, child, tally())
+    assert response.status_code == 503 and response["Retry-After"] == "5" and "client_uuid" not in response.json()

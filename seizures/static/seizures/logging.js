@@ -247,6 +247,8 @@
   // The server's refusal, shown the way the server shows a form's errors.
   function showErrors(form, errors) {
     clearErrors(form);
+    form.dataset.outboxEditing = form.elements.client_uuid.value;
+    SL.outbox.render();
     var top = document.createElement("div");
     top.className = "form-error";
     top.setAttribute("role", "alert");
@@ -333,10 +335,18 @@
   }
 
   // --- Wiring ----------------------------------------------------------------------------------
+  // If the phone cannot keep an entry (storage full, IndexedDB failing), the form is sent
+  // the way it would be without script, so the tap still reaches the server when online.
+  function submitPlainly(form, button) {
+    form.dataset.plain = "true";
+    form.requestSubmit(button && button.form === form ? button : undefined);
+    delete form.dataset.plain;
+  }
+
   // In the capture phase, so htmx never sends what the outbox now carries.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!ready || !config.can_write) return;
+    if (!ready || !config.can_write || form.dataset.plain) return;
     var action = form.matches("form[data-seizure-now]") ? seizureNow
       : form.matches("form[data-tally]") ? tap
         : form.matches("form[data-undo]") ? undoLast
@@ -345,7 +355,8 @@
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    action();
+    var button = event.submitter;
+    Promise.resolve().then(action).catch(function () { submitPlainly(form, button); });
   }, true);
 
   // One drawing at a time (each reads the outbox, asynchronously): a call made meanwhile draws
@@ -404,6 +415,6 @@
 
   SL.logging = {
     config: config, text: text, entry: entry, label: label, flash: flash, day: day, hhmm: hhmm,
-    timerUrl: timerUrl, isReady: function () { return ready; },
+    timerUrl: timerUrl, submitPlainly: submitPlainly,
   };
 })();

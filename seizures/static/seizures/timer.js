@@ -248,17 +248,21 @@
   // (whose forms have nowhere to post) a tap made while the record loads waits for it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!root.contains(form) || (!shell && !state)) return;
+    if (!root.contains(form) || form.dataset.plain || (!shell && !state)) return;
     event.preventDefault();
     event.stopPropagation();
     var button = event.submitter || lastClicked;
     loading.then(function (ok) {
-      if (!ok || !state || (!state.in_progress && !ending)) return;
-      if (form.matches("[data-end]")) end();
-      else if (form.matches("[data-move]")) move(button && button.value);
-      else if (form.matches("[data-move-undo]")) change({ path: state.path.slice(0, -1) });
-      else if (form.matches("[data-rescue]")) rescue(form);
-      else if (form.dataset.field) set(form, button ? button.value : "");
+      if (!ok || !state || (!state.in_progress && !ending)) return null;
+      if (form.matches("[data-end]")) return end();
+      if (form.matches("[data-move]")) return move(button && button.value);
+      if (form.matches("[data-move-undo]")) return change({ path: state.path.slice(0, -1) });
+      if (form.matches("[data-rescue]")) return rescue(form);
+      return form.dataset.field ? set(form, button ? button.value : "") : null;
+    }).catch(function () {
+      // The phone could not keep it: on the server's own timer page the form still can.
+      ending = false;
+      if (!shell) log.submitPlainly(form, button);
     });
   }, true);
 

@@ -24,7 +24,7 @@
   var text = config.text || {};
   var channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
   var answers = new Map(); // key -> the server's answer, for pages waiting on their entry
-  var state = { draining: null, failures: 0, nextTry: 0, signedOut: false, offline: false };
+  var state = { draining: null, failures: 0, nextTry: 0, retryTimer: 0, signedOut: false, offline: false };
 
   function readConfig() {
     var node = document.getElementById("outbox-config");
@@ -332,7 +332,11 @@
       if (result.outcome === "retry") {
         state.offline = !!result.offline;
         state.failures += 1;
-        state.nextTry = Date.now() + Math.min(60000, 2000 * Math.pow(2, state.failures - 1));
+        // Try again after 2, 4, 8… seconds (at most a minute), sooner if the network returns.
+        var wait = Math.min(60000, 2000 * Math.pow(2, state.failures - 1));
+        state.nextTry = Date.now() + wait;
+        clearTimeout(state.retryTimer);
+        state.retryTimer = setTimeout(drain, wait);
         break;
       }
       changed();
@@ -387,8 +391,16 @@
     }).then(function () { changed(); state.failures = 0; state.nextTry = 0; drain(); });
   }
 
+  // Deletes an entry for good; a record (a seizure being timed) that no entry needs any more
+  // goes with it, so the phone stops showing that seizure as running.
   function discard(id) {
-    return transaction(["outbox"], "readwrite", function (s) { s.outbox.delete(id); }).then(changed);
+    return transaction(["outbox", "records"], "readwrite", async function (s) {
+      var entry = await done(s.outbox.get(id));
+      if (!entry) return;
+      s.outbox.delete(id);
+      var others = (await done(s.outbox.index("key").getAll(entry.key))).filter(function (e) { return e.id !== id; });
+      if (!others.length) s.records.delete(entry.key);
+    }).then(changed);
   }
 
   // --- Notices: answers that saved nothing new but that the person should know about ----------
@@ -444,7 +456,10 @@
     actions.append(button(text.discard, function (event) {
       // Two steps: one stray tap must not delete an entry.
       var sure = button(text.discard_confirm, function () { discard(entry.id); }, "danger solid");
-      var keep = button(text.keep, function () { delete document.querySelector("[data-outbox-problems]").dataset.signature; render(); });
+      var keep = button(text.keep, function () {
+        delete document.querySelector("[data-outbox-problems]").dataset.signature;
+        render();
+      });
       event.target.replaceWith(sure, keep);
       sure.focus();
     }, "danger"));
@@ -509,7 +524,10 @@
         }
       }
       status.classList.toggle("waiting", waiting > 0);
-      var refused = owner ? own.filter(function (e) { return e.state === "rejected"; }) : [];
+      // An entry being fixed on this very page (the form shows its errors) is not listed twice.
+      var editing = new Set(Array.prototype.map.call(
+        document.querySelectorAll("[data-outbox-editing]"), function (el) { return el.dataset.outboxEditing; }));
+      var refused = owner ? own.filter(function (e) { return e.state === "rejected" && !editing.has(e.key); }) : [];
       var kept = owner ? notices() : [];
       // Rebuilt only when what it lists changes, so a half-done "Discard…" is not reset.
       var signature = JSON.stringify([refused.map(function (e) { return [e.id, e.error]; }), kept]);
@@ -610,6 +628,7 @@
       keepRecord: keepRecord,
       updateRecord: updateRecord,
       forgetPages: forgetPages,
+      render: render,
     },
   });
 })();

@@ -51,7 +51,7 @@
 
   function hhmm(iso) {
     var date = new Date(window.SeizureLog ? window.SeizureLog.parseTime(iso) : Date.parse(iso));
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   function offlineNote() {
@@ -59,16 +59,14 @@
     if (!note) return;
     var text = config().text || {};
     var fmt = window.SeizureLog ? window.SeizureLog.fmt : function (t) { return t; };
-    var line = "";
+    var lines = [];
+    if (navigator.onLine === false) lines.push(text.offline);
     if (html.dataset.served === "cache") {
-      var template = navigator.onLine === false ? text.kept_page : text.kept_page_online;
-      line = fmt(template, { time: hhmm(html.dataset.keptAt) });
-      if (navigator.onLine === false) line += " " + text.offline;
-    } else if (navigator.onLine === false) {
-      line = text.offline;
+      lines.push(fmt(text.kept_page, { time: hhmm(html.dataset.keptAt) }));
+      if (navigator.onLine !== false) lines.push(text.reload);
     }
-    note.textContent = line;
-    note.hidden = !line;
+    note.textContent = lines.join(" ");
+    note.hidden = !lines.length;
   }
 
   // htmx's polls and lazy loads cannot succeed offline; not trying spares errors and battery.

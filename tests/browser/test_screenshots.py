@@ -1,0 +1,83 @@
+"""Phone-size screenshots of the main pages, as a family sees them. A normal run writes them to
+a temporary directory (proving each page renders at 390×844); `python -m
+tests.browser.make_images` sets SCREENSHOTS_DIR to docs/screenshots/ for the README."""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.helpers import open_and_keep
+from tests.seizures.factories import make_episode, make_treatment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shoot(page, folder: Path, name: str) -> None:
+    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    page.screenshot(path=str(folder / f"{name}.png"), animations="disabled", caret="hide")
+    width, height = struct.unpack(">II", (folder / f"{name}.png").read_bytes()[16:24])
+    assert (width, height) == (780, 1688), name  # 390×844 at the phone's pixel ratio
+
+
+def test_main_pages_at_phone_size(new_context, owner, child, shots) -> None:
+    now = timezone.now()
+    child.cluster_alert_count, child.cluster_alert_hours = None, None
+    child.save()
+    make_treatment(child, started_on=timezone.localdate() - timedelta(days=20), dose="30 mg/kg/day")
+    for minutes, fields in [
+        (400, {"apnea": True, "flushing": True}),
+        (190, {"jerking": True, "jerking_side": "left", "jerking_limb": "arm",
+               "path": [{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 40}]}),
+        (75, {"is_tally": True, "duration_seconds": None}),
+        (70, {"is_tally": True, "duration_seconds": None}),
+        (62, {"eye_deviation": True, "eye_side": "right", "drooling": True}),
+    ]:  # fmt: skip
+        make_episode(child, started_at=now - timedelta(minutes=minutes), logged_by=owner, **fields)
+    context = new_context(owner)
+    page = context.new_page()
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
+    shoot(page, shots, "home")
+
+    page.get_by_role("button", name=re.compile("Seizure now")).click()
+    page.wait_for_url(re.compile(r"/seizures/now/"))
+    page.get_by_role("button", name=re.compile("^Jerking")).click()
+    page.locator("#sign-jerking").get_by_role("button", name="Left", exact=True).click()
+    page.get_by_role("button", name=re.compile("^Apnea")).click()
+    expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
+    page.wait_for_timeout(2100)
+    shoot(page, shots, "timer")
+    page.get_by_role("button", name="Seizure ended").click()
+    page.wait_for_url(f"**{home}")
+
+    page.goto(f"{home}seizures/new/")
+    page.get_by_label("Minutes").fill("1")
+    page.get_by_label("Seconds").fill("30")
+    page.get_by_label("Face flushing").check()
+    shoot(page, shots, "past-seizure")
+
+    page.goto(f"{home}seizures/")
+    shoot(page, shots, "timeline")
+
+    context.set_offline(True)
+    page.goto(home)
+    for _ in range(3):
+        page.get_by_role("button", name="Count one seizure now").click()
+    expect(page.locator("[data-outbox-status]")).to_contain_text("(3 waiting)")
+    shoot(page, shots, "offline")
