@@ -1,0 +1,45 @@
+"""Frequency statistics for one child, counted in the database, in the child's time zone.
+
+Plain functions; none loops over episodes in Python. The figures come from three queries
+whatever the history (the days, the hours of the week, the treatment windows):
+
+- **Days.** Python works out each local midnight of the period with zoneinfo (exact on
+  daylight-saving days, and in zones whose clocks change at midnight); one query then
+  aggregates every day's half-open range of `started_at` through the index of live episodes,
+  one row per day, zero-filled by construction. Weeks (Monday start), months and the whole
+  period are sums of those days. Not `Trunc*(tzinfo=...)`: SQLite has no time zones, so
+  Django calls back into Python for every row (about 0.8 s at 100,000 episodes), and on both
+  databases a GROUP BY sorts every row where the day ranges walk the index in order.
+- **Hours of the week.** Local time is the UTC instant plus the offset in force then; the
+  query has one part per stretch of constant offset that zoneinfo reports inside the period
+  (two changes a year at most), so the 168 weekday-hours are grouped in SQL with no per-row
+  time-zone lookup.
+- **Medians.** SQLite has no percentile function, so each day's row carries its known
+  durations as an array (only that column); a week's, month's or period's median merges
+  those already-fetched lists (a second pass over the table to sort durations costs more
+  than the whole page).
+"""
+
+from seizures.stats.days import DayRow, day_rows, diary_began_on, hour_of_week, local_today, offset_changes
+from seizures.stats.summary import ROLLING, WINDOW_DAYS, Bucket, Stretch, Summary, bucket_start, summarise
+from seizures.stats.treatments import RESPONSE, Effect, Window, treatment_effects
+
+__all__ = [
+    "RESPONSE",
+    "ROLLING",
+    "WINDOW_DAYS",
+    "Bucket",
+    "DayRow",
+    "Effect",
+    "Stretch",
+    "Summary",
+    "Window",
+    "bucket_start",
+    "day_rows",
+    "diary_began_on",
+    "hour_of_week",
+    "local_today",
+    "offset_changes",
+    "summarise",
+    "treatment_effects",
+]

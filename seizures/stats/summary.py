@@ -1,0 +1,225 @@
+"""The period summed from its days: buckets (days, Monday weeks, months), rolling averages,
+seizure-free stretches, medians, burden and shares. Python arithmetic over days, never over
+episodes."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import accumulate, chain
+
+from caregiver.models import Child
+from seizures.models import local_midnight
+from seizures.periods import Granularity, Period
+from seizures.signs import SIGN_KEYS
+from seizures.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
+
+WINDOW_DAYS = 28  # the standard trial window: seizures per 28 days
+ROLLING = (7, 28)
+
+
+# --- The period, summed -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Bucket:
+    """A run of days summed: one bar of a chart (a day, a Monday-to-Sunday week or a month, cut
+    to the period), or the whole period. `origin` is the day its week or month begins, where
+    the bar is drawn, even when the period starts later. Durations count only seizures whose
+    duration is known."""
+
+    origin: date
+    start: date
+    end: date
+    count: int
+    detailed: int
+    signs: tuple[int, ...]  # in SIGN_KEYS order
+    migrated: int
+    known: int
+    seconds: int
+    longest: int | None
+    median: float | None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def burden_minutes(self) -> float:
+        """Minutes spent seizing per day."""
+        return self.seconds / 60 / self.days
+
+    def share(self, n: int) -> float | None:
+        """`n` as a percentage of the episodes logged with details; None when there were none."""
+        return 100 * n / self.detailed if self.detailed else None
+
+
+@dataclass(frozen=True)
+class Stretch:
+    days: int
+    first: date | None = None
+    last: date | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    days: list[date]
+    counts: list[int]  # seizures on each of `days`
+    rolling: dict[int, list[float]]  # window (7, 28) -> mean daily count over the window ending each day
+    buckets: list[Bucket]
+    whole: Bucket
+    free_days: int
+    longest_free: Stretch
+    hours: list[list[int]]  # [weekday, Monday first][hour]
+    # Seizures per day from up to 27 days before the period to its end: treatment windows
+    # that fall inside are counted from here rather than by another query.
+    counted: dict[date, int]
+    # Counted for the report only.
+    sides: dict[str, dict[str, int]] | None = None
+    rescue: int | None = None
+    tallies: int | None = None
+
+    @property
+    def per_28_days(self) -> float:
+        return self.whole.count / self.whole.days * WINDOW_DAYS
+
+    @property
+    def unknown_duration(self) -> int:
+        return self.whole.count - self.whole.known
+
+    @property
+    def sign_counts(self) -> dict[str, int]:
+        return dict(zip(SIGN_KEYS, self.whole.signs, strict=True))
+
+
+def bucket_start(day: date, granularity: str) -> date:
+    if granularity == Granularity.WEEK:
+        return day - timedelta(days=day.weekday())
+    if granularity == Granularity.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
+    """The days summed; `durations` are their known durations, sorted."""
+    n = len(durations)
+    return Bucket(
+        origin=origin,
+        start=rows[0].on,
+        end=rows[-1].on,
+        count=sum(r.count for r in rows),
+        detailed=sum(r.detailed for r in rows),
+        signs=tuple(map(sum, zip(*(r.signs for r in rows), strict=True))),
+        migrated=sum(r.migrated for r in rows),
+        known=n,
+        seconds=sum(durations),
+        longest=durations[-1] if n else None,
+        median=(durations[(n - 1) // 2] + durations[n // 2]) / 2 if n else None,
+    )
+
+
+def _sorted_durations(rows: list[DayRow]) -> list[int]:
+    return sorted(chain.from_iterable(row.durations for row in rows))
+
+
+def _kth(runs: list[list[int]], k: int) -> int:
+    """The k-th smallest (from 0) of whole numbers spread over sorted runs, without merging
+    them: a bisection on the value, counting with bisect in each run."""
+    low, high = min(run[0] for run in runs if run), max(run[-1] for run in runs if run)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(bisect_right(run, middle) for run in runs) > k:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _whole(buckets: list[Bucket], runs: list[list[int]]) -> Bucket:
+    """The buckets as one; the median picked from their sorted durations."""
+    known = sum(b.known for b in buckets)
+    longest = max((b.longest for b in buckets if b.longest is not None), default=None)
+    return Bucket(
+        origin=buckets[0].start,
+        start=buckets[0].start,
+        end=buckets[-1].end,
+        count=sum(b.count for b in buckets),
+        detailed=sum(b.detailed for b in buckets),
+        signs=tuple(map(sum, zip(*(b.signs for b in buckets), strict=True))),
+        migrated=sum(b.migrated for b in buckets),
+        known=known,
+        seconds=sum(b.seconds for b in buckets),
+        longest=longest,
+        median=(_kth(runs, (known - 1) // 2) + _kth(runs, known // 2)) / 2 if known else None,
+    )
+
+
+def _rolling(counts: list[int], lead: int, window: int) -> list[float]:
+    """Mean of each day's count and the `window - 1` days before it, for the days after the
+    first `lead` (which are there only to fill the first windows). Near the start of the
+    diary the window is shorter: days before the diary began are unknown, not zero."""
+    sums = [0, *accumulate(counts)]
+    out = []
+    for n in range(lead, len(counts)):
+        first = max(0, n - window + 1)
+        out.append(round((sums[n + 1] - sums[first]) / (n + 1 - first), 2))
+    return out
+
+
+def _longest_run_of_zeros(days: list[date], counts: list[int]) -> Stretch:
+    best = Stretch(0)
+    run_start = None
+    for n, count in enumerate(counts):
+        if count:
+            run_start = None
+            continue
+        run_start = n if run_start is None else run_start
+        if n - run_start + 1 > best.days:
+            best = Stretch(n - run_start + 1, days[run_start], days[n])
+    return best
+
+
+def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
+    """Every figure for `period` (which starts no earlier than `began_on`). Two queries: the
+    days (from up to 27 days before the period, for the first rolling averages) and the hours
+    of the week."""
+    lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
+    lead = (period.start - lead_start).days
+    all_rows = day_rows(child, lead_start, period.end, report=report)
+    all_counts = [r.count for r in all_rows]
+    rows, counts = all_rows[lead:], all_counts[lead:]
+
+    groups: dict[date, list[DayRow]] = {}
+    for row in rows:
+        groups.setdefault(bucket_start(row.on, period.granularity), []).append(row)
+    runs = [_sorted_durations(group) for group in groups.values()]
+    buckets = [_bucket(origin, group, run) for (origin, group), run in zip(groups.items(), runs, strict=True)]
+    whole = _whole(buckets, runs)
+
+    extra = {}
+    if report:
+        totals = [sum(column) for column in zip(*(r.sides for r in rows), strict=True)]
+        extra = {
+            "sides": {
+                sign.key: dict(zip(SIDES, totals[n * len(SIDES) : (n + 1) * len(SIDES)], strict=True))
+                for n, sign in enumerate(SIDED)
+            },
+            "rescue": sum(r.rescue for r in rows),
+            "tallies": sum(r.tallies for r in rows),
+        }
+    days = [r.on for r in rows]
+    return Summary(
+        period=period,
+        days=days,
+        counts=counts,
+        rolling={window: _rolling(all_counts, lead, window) for window in ROLLING},
+        buckets=buckets,
+        whole=whole,
+        free_days=counts.count(0),
+        longest_free=_longest_run_of_zeros(days, counts),
+        counted={r.on: r.count for r in all_rows},
+        hours=hour_of_week(
+            child, local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
+        ),
+        **extra,
+    )
