@@ -35,6 +35,7 @@ PRECACHE_STATIC = [
     "caregiver/css/app.css",
     "caregiver/js/app.js",
     "caregiver/js/outbox.js",
+    "caregiver/js/outbox-status.js",
     "caregiver/js/pwa.js",
     "caregiver/icons/icon.svg",
     "django_htmx/htmx-2.min.js",

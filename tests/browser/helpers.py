@@ -27,3 +27,12 @@ def open_and_keep(page, path: str) -> None:
     """Opens a page online and waits until the phone has kept the logging pages for offline use."""
     page.goto(path)
     page.locator("html[data-offline-ready=true]").wait_for(state="attached")
+
+
+def eventually(page, check, timeout_ms: int = 10_000) -> None:
+    """Waits (letting the browser run) until `check()` is true, e.g. a row reaching the database."""
+    for _ in range(timeout_ms // 100):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    assert check()

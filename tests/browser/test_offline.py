@@ -13,8 +13,10 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from caregiver.models import Membership, Role
 from seizures.models import Episode
-from tests.browser.helpers import open_and_keep, watch_for_errors
+from tests.browser.helpers import eventually, open_and_keep, watch_for_errors
+from tests.conftest import make_user
 from tests.seizures.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -155,7 +157,15 @@ def test_a_timer_started_online_ends_offline_and_its_final_state_arrives(new_con
     context.set_offline(True)
     page.get_by_role("button", name=re.compile("^Jerking")).click()
     page.locator("#sign-jerking").get_by_role("button", name="Right", exact=True).click()
-    page.locator("#path").get_by_role("button", name="Left arm").click()
+    path = page.locator("#path")
+    path.get_by_role("button", name="Left arm").click()
+    path.get_by_role("button", name="Right leg").click()
+    path.get_by_role("button", name="Remove the last step").click()
+    page.get_by_role("button", name="Given now").click()
+    expect(page.locator("#rescue-error")).to_have_text("Say which medicine was given.")
+    page.get_by_label("What was given, and how much").fill("Buccal midazolam 2.5 mg")
+    page.get_by_role("button", name="Given now").click()
+    expect(page.locator("[data-rescue-given]")).to_contain_text("Buccal midazolam 2.5 mg — given at")
     page.reload()  # mid-seizure, offline: the timer carries on from the phone's record
     expect(page.locator("#sign-jerking").get_by_role("button", name="Right", exact=True)).to_have_attribute(
         "aria-pressed", "true"
@@ -171,6 +181,7 @@ def test_a_timer_started_online_ends_offline_and_its_final_state_arrives(new_con
         False, True, "right", "not_seen"
     )  # fmt: skip
     assert [step["region"] for step in running.path] == ["left_arm"] and running.duration_seconds >= 1
+    assert running.rescue_medicine == "Buccal midazolam 2.5 mg" and running.rescue_given_at > running.started_at
     assert Episode.objects.count() == 1
 
 
@@ -281,3 +292,32 @@ def test_a_running_seizure_from_the_server_is_joined_not_doubled(new_context, ch
     page.wait_for_url(f"**/seizures/{running.public_id}/timer/")
     expect(page.locator(".messages")).to_contain_text("is already being timed. This is its timer.")
     assert Episode.objects.count() == 1
+
+
+def test_entries_survive_closing_the_app_and_are_sent_from_any_page(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/")
+    context.set_offline(True)
+    for _ in range(2):
+        page.get_by_role("button", name="Count one seizure now").click()
+    expect(status(page)).to_contain_text("(2 waiting)")
+    page.close()  # the app is closed with the entries on the phone
+    context.set_offline(False)
+    later = context.new_page()
+    later.goto("/account/")  # not a logging page: it sends what waits all the same
+    eventually(later, lambda: Episode.objects.filter(is_tally=True).count() == 2)
+    expect(later.locator("[data-outbox-status]")).to_be_empty()
+
+
+def test_an_entry_for_a_child_no_longer_on_the_account_is_kept_and_explained(new_context, child, owner) -> None:
+    Membership.objects.create(user=make_user("other-owner@example.com"), child=child, role=Role.OWNER)
+    page = new_context(owner, service_workers="block").new_page()
+    page.goto(f"/c/{child.public_id}/")
+    page.route("**/sync/", lambda route: route.abort(), times=1)
+    page.get_by_role("button", name="Count one seizure now").click()
+    expect(status(page)).to_have_text(WAITING)
+    Membership.objects.filter(user=owner).delete()  # removed from the care team meanwhile
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator(".outbox-problem")).to_contain_text("no longer on your account")
+    assert not Episode.objects.exists()

@@ -89,7 +89,13 @@
     return found[0] || null;
   }
 
+  var starting = false;
+  // Back to this page from the timer (the back/forward cache keeps its script's state).
+  window.addEventListener("pageshow", function () { starting = false; });
+
   async function seizureNow() {
+    if (starting) return; // a double tap starts one seizure
+    starting = true;
     var at = SL.clock.now();
     var running = await runningNear(at);
     if (running) {
@@ -110,6 +116,7 @@
       location.assign(timerUrl(key));
       return;
     }
+    starting = false;
     var box = document.querySelector("[data-timer-unavailable]");
     box.textContent = SL.fmt(text.no_timer_offline, { time: hhmm(at) });
     box.hidden = false;
@@ -152,9 +159,11 @@
     return taps[0] || null;
   }
 
-  async function undoLast() {
+  // Takes back the tap the button names (set when it was drawn), so a double tap on "undo"
+  // takes back one tap, not two — as the server does for a repeated undo.
+  async function undoLast(form) {
     var last = await lastTap(await ours());
-    if (!last) return;
+    if (!last || last.key !== form.dataset.key) return;
     // A tap still on the phone (and not being sent) is simply taken back; otherwise the
     // server is asked to take it back, after the tap itself has reached it.
     if (await SL.outbox.cancel(last.key)) return;
@@ -181,6 +190,7 @@
     if (!undo) return;
     var last = await lastTap(entries);
     undo.hidden = !last;
+    undo.dataset.key = last ? last.key : "";
     if (last) undo.querySelector("button").textContent = SL.fmt(text.undo_last, { time: hhmm(last.at) });
   }
 
@@ -248,7 +258,7 @@
   function showErrors(form, errors) {
     clearErrors(form);
     form.dataset.outboxEditing = form.elements.client_uuid.value;
-    SL.outbox.render();
+    document.dispatchEvent(new CustomEvent("outbox:changed"));
     var top = document.createElement("div");
     top.className = "form-error";
     top.setAttribute("role", "alert");
@@ -349,7 +359,7 @@
     if (!ready || !config.can_write || form.dataset.plain) return;
     var action = form.matches("form[data-seizure-now]") ? seizureNow
       : form.matches("form[data-tally]") ? tap
-        : form.matches("form[data-undo]") ? undoLast
+        : form.matches("form[data-undo]") ? function () { return undoLast(form); }
           : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
             : null;
     if (!action) return;

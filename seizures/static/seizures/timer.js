@@ -266,6 +266,12 @@
     });
   }, true);
 
+  // Back to a timer that was ended (the back/forward cache keeps pages as they were): show
+  // what the seizure is now.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && ending) location.reload();
+  });
+
   document.addEventListener("seizure:record", function (event) {
     if (!state || event.detail.key !== key) return;
     record = event.detail;

@@ -222,7 +222,7 @@
       var response = await request(url, { method: "GET", headers: { Accept: "application/json" } });
       if (response.type === "opaqueredirect" || response.status === 401) return "signin";
       if (response.ok) return "ok";
-      return response.status === 403 ? "forbidden" : "retry";
+      return { 403: "forbidden", 404: "gone" }[response.status] || "retry";
     } catch (e) {
       return "retry";
     }
@@ -243,6 +243,7 @@
     if (response.status === 403 && !retried) {
       var token = await freshToken(entry.url);
       if (token === "ok") return send(entry, true);
+      if (token === "gone") return { outcome: "reject", error: { status: 404, message: text.gone } };
       if (token !== "forbidden") return { outcome: token };
     }
     var answer = null;
@@ -316,10 +317,13 @@
 
   async function sendAll(locked) {
     await releaseStale(locked);
+    var before = [state.offline, state.signedOut].join();
+    var sent = false;
     for (;;) {
       if (navigator.onLine === false) { state.offline = true; break; }
       var entry = await claimNext();
       if (!entry) break;
+      sent = true;
       var result = await send(entry);
       await settle(entry, result);
       if (result.outcome === "ack") {
@@ -341,7 +345,7 @@
       }
       changed();
     }
-    changed();
+    if (sent || [state.offline, state.signedOut].join() !== before) changed();
   }
 
   // Sends what waits, unless this page is signed out. Resolves when this round is over.
@@ -416,174 +420,30 @@
     var all = notices();
     all.splice(index, 1);
     try { localStorage.setItem(NOTICES, JSON.stringify(all)); } catch (e) { /* private mode */ }
-    render();
+    changed();
   }
 
-  // --- Telling the person where their entries stand ------------------------------------------
+  // --- Telling the pages -----------------------------------------------------------------------
+  // outbox-status.js draws where entries stand; logging pages redraw their counts.
   function changed() {
-    render();
     document.dispatchEvent(new CustomEvent("outbox:changed"));
     if (channel) channel.postMessage({ type: "changed" });
   }
 
-  function button(label, onClick, extra) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "button" + (extra ? " " + extra : "");
-    b.textContent = label;
-    b.addEventListener("click", onClick);
-    return b;
-  }
-
-  function problemItem(entry) {
-    var li = document.createElement("li");
-    li.className = "outbox-problem";
-    var what = document.createElement("p");
-    var strong = document.createElement("strong");
-    strong.textContent = entry.label || "";
-    what.append(strong, " — " + text.refused + " ");
-    what.append((entry.error && entry.error.message) || "");
-    var actions = document.createElement("p");
-    actions.className = "outbox-actions";
-    if (entry.fix) {
-      var fix = document.createElement("a");
-      fix.className = "button primary";
-      fix.href = entry.fix;
-      fix.textContent = text.fix;
-      actions.append(fix);
-    }
-    actions.append(button(text.retry, function () { retry(entry.id); }));
-    actions.append(button(text.discard, function (event) {
-      // Two steps: one stray tap must not delete an entry.
-      var sure = button(text.discard_confirm, function () { discard(entry.id); }, "danger solid");
-      var keep = button(text.keep, function () {
-        delete document.querySelector("[data-outbox-problems]").dataset.signature;
-        render();
-      });
-      event.target.replaceWith(sure, keep);
-      sure.focus();
-    }, "danger"));
-    li.append(what, actions);
-    return li;
-  }
-
-  function noticeItem(notice, index) {
-    var li = document.createElement("li");
-    li.className = "outbox-notice";
-    var what = document.createElement("p");
-    var strong = document.createElement("strong");
-    strong.textContent = notice.label || text.notice;
-    what.append(strong, " — " + notice.text);
-    var actions = document.createElement("p");
-    actions.className = "outbox-actions";
-    if (notice.url) {
-      var open = document.createElement("a");
-      open.className = "button";
-      open.href = notice.url;
-      open.textContent = text.open;
-      actions.append(open);
-    }
-    actions.append(button(text.dismiss, function () { dismissNotice(index); }));
-    li.append(what, actions);
-    return li;
-  }
-
-  var rendering = null;
-  var renderAgain = false;
-  function render() {
-    var status = document.querySelector("[data-outbox-status]");
-    var problems = document.querySelector("[data-outbox-problems]");
-    if (!status || !problems) return;
-    if (rendering) { renderAgain = true; return; }
-    rendering = list().then(function (all) {
-      var own = all.filter(mine);
-      var waiting = own.filter(function (e) { return e.state !== "rejected"; }).length;
-      var others = all.length - own.length;
-      var line = "";
-      var signIn = false;
-      if (!owner) {
-        if (all.length) line = fmt(document.querySelector("[data-offline-page]") ? text.waiting : text.signed_out, { n: all.length });
-      } else if (state.signedOut && waiting) {
-        line = fmt(text.signed_out, { n: waiting });
-        signIn = true;
-      } else if (waiting) {
-        line = fmt(state.offline || navigator.onLine === false ? text.waiting : text.sending, { n: waiting });
-      } else if (document.querySelector('meta[name="offline-pages"]')) {
-        line = text.saved;
-      }
-      if (owner && others) line += (line ? " " : "") + fmt(text.other_owner, { n: others });
-      // Rewritten only when it changes, so a screen reader hears each change once.
-      if (status.dataset.line !== line + signIn) {
-        status.dataset.line = line + signIn;
-        status.textContent = line;
-        if (signIn) {
-          var link = document.createElement("a");
-          link.href = config.login_url + "?next=" + encodeURIComponent(location.pathname + location.search);
-          link.textContent = text.sign_in;
-          status.append(" ", link);
-        }
-      }
-      status.classList.toggle("waiting", waiting > 0);
-      // An entry being fixed on this very page (the form shows its errors) is not listed twice.
-      var editing = new Set(Array.prototype.map.call(
-        document.querySelectorAll("[data-outbox-editing]"), function (el) { return el.dataset.outboxEditing; }));
-      var refused = owner ? own.filter(function (e) { return e.state === "rejected" && !editing.has(e.key); }) : [];
-      var kept = owner ? notices() : [];
-      // Rebuilt only when what it lists changes, so a half-done "Discard…" is not reset.
-      var signature = JSON.stringify([refused.map(function (e) { return [e.id, e.error]; }), kept]);
-      if (problems.dataset.signature !== signature) {
-        problems.dataset.signature = signature;
-        problems.replaceChildren();
-        refused.forEach(function (e) { problems.append(problemItem(e)); });
-        kept.forEach(function (n, i) { problems.append(noticeItem(n, i)); });
-        problems.hidden = !problems.children.length;
-      }
-    }).finally(function () {
-      rendering = null;
-      if (renderAgain) { renderAgain = false; render(); }
-    });
-  }
-
-  // --- Signing out: warn while entries wait, then leave nothing of the family on the phone ---
   function forgetPages() {
     if (!("caches" in window)) return Promise.resolve();
     return caches.delete("seizure-log-pages").catch(function () { return false; });
   }
 
+  // Everything this person's sign-in left on the phone: entries, records, notices, kept pages.
   function clearMine() {
-    return transaction(["outbox", "records"], "readwrite", async function (s) {
+    try { localStorage.removeItem(NOTICES); } catch (e) { /* private mode */ }
+    var stored = transaction(["outbox", "records"], "readwrite", async function (s) {
       (await done(s.outbox.getAll())).filter(mine).forEach(function (e) { s.outbox.delete(e.id); });
       (await done(s.records.getAll())).filter(mine).forEach(function (r) { s.records.delete(r.key); });
     }).catch(function () { /* nothing stored */ });
+    return Promise.all([stored, forgetPages()]);
   }
-
-  function signOut(form) {
-    try { localStorage.removeItem(NOTICES); } catch (e) { /* private mode */ }
-    Promise.all([clearMine(), forgetPages()]).then(function () { form.submit(); });
-  }
-
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest && event.target.closest("form[data-sign-out]");
-    if (!form) return;
-    event.preventDefault();
-    list().then(function (all) {
-      var waiting = all.filter(mine).length;
-      if (!waiting) { signOut(form); return; }
-      var box = form.querySelector("[data-sign-out-warning]") || document.createElement("div");
-      box.setAttribute("data-sign-out-warning", "");
-      box.className = "banner conflict";
-      box.setAttribute("role", "alert");
-      var p = document.createElement("p");
-      p.textContent = fmt(text.sign_out_warning, { n: waiting });
-      var actions = document.createElement("p");
-      actions.className = "outbox-actions";
-      var stay = button(text.stay, function () { box.remove(); drain(); });
-      actions.append(stay, button(text.sign_out_anyway, function () { signOut(form); }, "danger"));
-      box.replaceChildren(p, actions);
-      form.append(box);
-      stay.focus();
-    });
-  }, true);
 
   // --- When to send -------------------------------------------------------------------------
   function soon() {
@@ -593,11 +453,10 @@
   }
 
   window.addEventListener("online", function () { state.offline = false; soon(); });
-  window.addEventListener("offline", function () { state.offline = true; render(); });
+  window.addEventListener("offline", function () { state.offline = true; changed(); });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") soon(); });
   if (channel) {
     channel.addEventListener("message", function (event) {
-      render();
       var data = event.data || {};
       if (data.type === "ack") document.dispatchEvent(new CustomEvent("outbox:ack", { detail: data.detail }));
       document.dispatchEvent(new CustomEvent("outbox:changed"));
@@ -606,10 +465,7 @@
   setInterval(function () {
     if (Date.now() >= state.nextTry) drain();
   }, RETRY_EVERY_MS);
-  document.addEventListener("DOMContentLoaded", function () {
-    render();
-    drain();
-  });
+  document.addEventListener("DOMContentLoaded", function () { drain(); });
 
   window.SeizureLog = Object.assign(window.SeizureLog || {}, {
     clock: clock,
@@ -628,7 +484,17 @@
       keepRecord: keepRecord,
       updateRecord: updateRecord,
       forgetPages: forgetPages,
-      render: render,
+      clearMine: clearMine,
+      // For outbox-status.js: everything on the phone (any sign-in), and what to do with it.
+      all: list,
+      mine: mine,
+      text: text,
+      loginUrl: config.login_url,
+      state: state,
+      retry: retry,
+      discard: discard,
+      notices: notices,
+      dismissNotice: dismissNotice,
     },
   });
 })();

@@ -69,6 +69,14 @@
     note.hidden = !lines.length;
   }
 
+  // An installed app asks the browser to keep its storage (the unsent entries) even when the
+  // phone runs short of space; browsers grant it to installed apps without asking the person.
+  function keepStorage() {
+    if (!signedIn || !navigator.storage || !navigator.storage.persist) return;
+    if (!window.matchMedia("(display-mode: standalone)").matches) return;
+    navigator.storage.persisted().then(function (kept) { if (!kept) navigator.storage.persist(); });
+  }
+
   // htmx's polls and lazy loads cannot succeed offline; not trying spares errors and battery.
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (navigator.onLine === false) event.preventDefault();
@@ -79,6 +87,7 @@
     signedIn = !!config().owner;
     offlineNote();
     register();
+    keepStorage();
     forgetWhenSignedOut();
   });
 })();
