@@ -48,7 +48,13 @@ def _layout(**extra) -> dict:
     return layout
 
 
-def _figure(traces: list, **layout) -> dict:
+def _trace(kind: str, **props) -> dict:
+    """A trace as a plain dict: go.Figure validates it once, where a go.Bar or go.Scatter would
+    be validated when made and again (copied whole) when put in the figure."""
+    return {"type": kind, **props}
+
+
+def _figure(traces: list[dict], **layout) -> dict:
     return go.Figure(data=traces, layout=_layout(**layout)).to_plotly_json()
 
 
@@ -97,8 +103,8 @@ def frequency(
     `days` and each `rolling` list run day by day. `labels`: "bars", "axis", "rolling7",
     "rolling28" and "rolling_axis"."""
     traces = [
-        go.Bar(
-            **_x(starts, granularity), y=counts, name=labels["bars"], xperiod=PERIODS[granularity],
+        _trace(
+            "bar", **_x(starts, granularity), y=counts, name=labels["bars"], xperiod=PERIODS[granularity],
             xperiodalignment="middle", hovertemplate="%{y}<extra></extra>",
         )
     ]  # fmt: skip
@@ -108,9 +114,9 @@ def frequency(
     line_x = {"x0": days[picked[0]].isoformat(), "dx": step * PERIODS["day"]} if days else {"x": []}
     for window in sorted(rolling):
         traces.append(
-            go.Scatter(
-                **line_x, y=[rolling[window][n] for n in picked], name=labels[f"rolling{window}"], mode="lines",
-                xperiod=PERIODS["day"], xperiodalignment="middle", yaxis="y" if same_axis else "y2",
+            _trace(
+                "scatter", **line_x, y=[rolling[window][n] for n in picked], name=labels[f"rolling{window}"],
+                mode="lines", xperiod=PERIODS["day"], xperiodalignment="middle", yaxis="y" if same_axis else "y2",
                 line={"width": 2.5 if window == 28 else 1.5}, hovertemplate="%{y:.1f}<extra></extra>",
             )
         )  # fmt: skip
@@ -131,12 +137,13 @@ def durations(
     `labels`: "median", "longest", "axis"."""
     x, period = _x(starts, granularity), PERIODS[granularity]
     traces = [
-        go.Scatter(
-            **x, y=median, name=labels["median"], mode="lines+markers", connectgaps=False,
+        _trace(
+            "scatter", **x, y=median, name=labels["median"], mode="lines+markers", connectgaps=False,
             xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
         ),
-        go.Scatter(
-            **x, y=longest, name=labels["longest"], mode="markers", marker={"symbol": "triangle-up", "size": 8},
+        _trace(
+            "scatter", **x, y=longest, name=labels["longest"], mode="markers",
+            marker={"symbol": "triangle-up", "size": 8},
             xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
         ),
     ]  # fmt: skip
@@ -146,8 +153,8 @@ def durations(
 def burden(*, granularity: str, starts: list[date], minutes_per_day: list[float], labels: dict) -> dict:
     """Minutes spent seizing per day (known durations only), averaged over each period.
     `labels`: "bars", "axis"."""
-    trace = go.Bar(
-        **_x(starts, granularity), y=minutes_per_day, name=labels["bars"], xperiod=PERIODS[granularity],
+    trace = _trace(
+        "bar", **_x(starts, granularity), y=minutes_per_day, name=labels["bars"], xperiod=PERIODS[granularity],
         xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
     )  # fmt: skip
     return _figure([trace], showlegend=False, yaxis={"title": {"text": labels["axis"]}})
@@ -158,8 +165,8 @@ def signs(*, granularity: str, starts: list[date], shares: dict[str, list[float 
     `shares` and `labels` share keys; `labels["axis"]` names the y axis."""
     x, period = _x(starts, granularity), PERIODS[granularity]
     traces = [
-        go.Scatter(
-            **x, y=values, name=labels[key], mode="lines+markers", connectgaps=False, marker={"size": 5},
+        _trace(
+            "scatter", **x, y=values, name=labels[key], mode="lines+markers", connectgaps=False, marker={"size": 5},
             xperiod=period, xperiodalignment="middle", hovertemplate="%{y:.0f}%<extra></extra>",
         )
         for key, values in shares.items()
@@ -172,8 +179,8 @@ def time_of_day(*, counts: list[list[int]], weekdays: list[str], labels: dict) -
     `labels`: "count" names the trace."""
     # No colour bar: plotly.js draws it with style attributes, which the CSP forbids. The page
     # says what the darkest cell holds, and the table has every number.
-    trace = go.Heatmap(
-        z=counts, x=HOURS, y=weekdays, xgap=1, ygap=1, showscale=False, name=labels["count"],
+    trace = _trace(
+        "heatmap", z=counts, x=HOURS, y=weekdays, xgap=1, ygap=1, showscale=False, name=labels["count"],
         hovertemplate="%{y} %{x}: %{z}<extra></extra>",
     )  # fmt: skip
     return _figure(

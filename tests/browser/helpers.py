@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 # What Chromium itself logs when a request fails for want of a network: expected offline.
 NETWORK_NOISE = ("net::ERR_INTERNET_DISCONNECTED", "net::ERR_FAILED", "Failed to load resource")
 
@@ -18,7 +20,8 @@ def watch_for_errors(page, *, offline: bool = False) -> list[str]:
     page.on("console", console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => console.error('CSP: ' + e.violatedDirective));"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => console.error('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
     return errors
 
@@ -36,3 +39,10 @@ def eventually(page, check, timeout_ms: int = 10_000) -> None:
             return
         page.wait_for_timeout(100)
     assert check()
+
+
+def expect_charts_drawn(page) -> None:
+    """Waits until plotly has drawn every chart on the page (each has its SVG)."""
+    expect(page.locator(".chart-plot .main-svg").first).to_be_visible()
+    for plot in page.locator(".chart-plot").all():
+        expect(plot.locator("svg.main-svg").first).to_be_attached()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
+from tests.browser.helpers import expect_charts_drawn, watch_for_errors
 from tests.seizures.factories import make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,28 +31,10 @@ def history(child):
     return child
 
 
-def watch(page) -> list[str]:
-    """Console errors, uncaught exceptions and CSP violations, as they happen."""
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation',"
-        " e => console.error('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    return problems
-
-
-def expect_charts_drawn(page) -> None:
-    expect(page.locator(".chart-plot .main-svg").first).to_be_visible()
-    for plot in page.locator(".chart-plot").all():
-        expect(plot.locator("svg.main-svg").first).to_be_attached()
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_charts_draw_and_the_period_switch_redraws_them_in_place(new_context, owner, history, size) -> None:
     page = new_context(owner, **SIZES[size]).new_page()
-    problems = watch(page)
+    problems = watch_for_errors(page)
     page.goto(f"/c/{history.public_id}/charts/")
     expect(page.locator(".chart-plot")).to_have_count(CHARTS)
     expect_charts_drawn(page)
@@ -77,7 +60,7 @@ def test_charts_draw_and_the_period_switch_redraws_them_in_place(new_context, ow
 
 def test_custom_dates_update_the_charts_and_bad_dates_get_a_message(new_context, owner, history) -> None:
     page = new_context(owner).new_page()
-    problems = watch(page)
+    problems = watch_for_errors(page)
     page.goto(f"/c/{history.public_id}/charts/")
     page.get_by_text("Choose dates").click()
     today = timezone.localdate()
@@ -105,7 +88,7 @@ def test_logging_pages_never_fetch_plotly(new_context, owner, history) -> None:
 
 def test_the_report_prints_without_navigation(new_context, clinician, history) -> None:
     page = new_context(clinician, **DESKTOP).new_page()
-    problems = watch(page)
+    problems = watch_for_errors(page)
     page.goto(f"/c/{history.public_id}/report/?period=30d")
     expect_charts_drawn(page)
     page.emulate_media(media="print")

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import open_and_keep
-from tests.seizures.factories import make_episode, make_treatment
+from tests.browser.helpers import expect_charts_drawn, open_and_keep
+from tests.seizures.factories import make_episode, make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +27,10 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-def shoot(page, folder: Path, name: str) -> None:
-    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+def shoot(page, folder: Path, name: str, top: str = "body") -> None:
+    """A screenshot of what the phone shows with the element `top` at the top of the screen."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.locator(top).first.evaluate("el => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(folder / f"{name}.png"), animations="disabled", caret="hide")
     width, height = struct.unpack(">II", (folder / f"{name}.png").read_bytes()[16:24])
     assert (width, height) == (780, 1688), name  # 390×844 at the phone's pixel ratio
@@ -81,3 +83,26 @@ def test_main_pages_at_phone_size(new_context, owner, child, shots) -> None:
         page.get_by_role("button", name="Count one seizure now").click()
     expect(page.locator("[data-outbox-status]")).to_contain_text("(3 waiting)")
     shoot(page, shots, "offline")
+
+
+def test_charts_and_the_timer_at_night(new_context, owner, child, shots) -> None:
+    """The clinician's first chart over twelve weeks of rising frequency with a treatment band,
+    and the timer in dark mode, as a parent sees it at night."""
+    now = timezone.now()
+    for week in range(12):
+        count = 3 + 2 * week  # more seizures each week, as MMPEI often goes
+        make_episodes(child, count, end=now - timedelta(weeks=11 - week, hours=1), spacing=timedelta(days=7) / count)
+    make_treatment(child, started_on=timezone.localdate() - timedelta(days=30), dose="30 mg/kg/day")
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/charts/?period=90d&by=week")
+    expect_charts_drawn(page)
+    expect(page.locator(".chart-summary").first).to_contain_text(f"{sum(3 + 2 * w for w in range(12))} seizures in")
+    shoot(page, shots, "charts", top="#chart-frequency-title")
+
+    running = make_episode(
+        child, started_at=now - timedelta(seconds=95), in_progress=True, duration_seconds=None, logged_by=owner
+    )
+    night = new_context(owner, color_scheme="dark").new_page()
+    night.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
+    expect(night.locator("body")).to_have_css("background-color", re.compile(r"rgb\((\d{1,2}), (\d{1,2}), (\d{1,2})\)"))
+    shoot(night, shots, "timer-dark")
