@@ -56,9 +56,7 @@ ICONS = [
 APPLE_TOUCH_ICON = "caregiver/icons/apple-touch-icon.png"
 
 
-def offline_page(
-    view: Callable[..., HttpResponse] | None = None, *, query: tuple[str, ...] = (), start: bool = False
-):
+def offline_page(view: Callable[..., HttpResponse] | None = None, *, query: tuple[str, ...] = (), start: bool = False):
     """Marks a page's successful answers as ones the phone keeps for offline use (in the
     service worker's cache, under the request's path). `query` names the query parameters
     that only steer the page's script (one kept copy serves them all); a request with any

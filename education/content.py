@@ -126,9 +126,7 @@ class _Fields:
     def status(self, default: str) -> str:
         value = self.headers.get("status", default)
         if value not in Status.values:
-            raise ContentError(
-                f"{self.where}: status must be one of {', '.join(Status.values)}, not {value!r}"
-            )
+            raise ContentError(f"{self.where}: status must be one of {', '.join(Status.values)}, not {value!r}")
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -171,9 +169,7 @@ def _entries(path: Path, keys: set[str]) -> tuple[_Fields, list[tuple[_Fields, B
     if not blocks:
         raise ContentError(f"{name}: the file is empty")
     defaults = _Fields(blocks[0].headers, name, blocks[0].line, {"source", "reviewed", "status"})
-    entries = [
-        (_Fields(b.headers, name, b.line, keys | {"source", "reviewed", "status"}), b) for b in blocks[1:]
-    ]
+    entries = [(_Fields(b.headers, name, b.line, keys | {"source", "reviewed", "status"}), b) for b in blocks[1:]]
     for fields, block in entries:
         if not block.body:
             raise ContentError(f"{fields.where}: the entry has no text")
@@ -240,8 +236,6 @@ def read_library(directory: Path = CONTENT_DIR) -> Library:
         seen: dict[str, str] = {}
         for entry in entries:
             if entry.slug in seen:
-                raise ContentError(
-                    f"{entry.origin}: {kind} slug {entry.slug!r} is also used in {seen[entry.slug]}"
-                )
+                raise ContentError(f"{entry.origin}: {kind} slug {entry.slug!r} is also used in {seen[entry.slug]}")
             seen[entry.slug] = entry.origin
     return Library(articles, tips, glossary)

@@ -116,8 +116,7 @@ def parse_sheet(text: str) -> Sheet:
     title = " ".join(chunks[0][0].split())
     if not _is_heading(title):
         raise SheetError(
-            "The first line should be the sheet's title (a short line without a full stop), "
-            f"found {title[:80]!r}."
+            f"The first line should be the sheet's title (a short line without a full stop), found {title[:80]!r}."
         )
     sections: list[tuple[str, list[str | tuple[str, ...]]]] = [(title, _content(chunks[0][1:]))]
     for chunk in chunks[1:]:
@@ -191,9 +190,7 @@ def import_sheet(sheet: Sheet, file_name: str, *, using: str = DEFAULT_DB_ALIAS)
     and a draft staff have edited since is left alone."""
     report = Report()
     sheet_key = slugify(sheet.title)[:100] or "sheet"
-    source = Truncator(f"Imported from the fact sheet “{sheet.title}” ({file_name}); not yet reviewed").chars(
-        300
-    )
+    source = Truncator(f"Imported from the fact sheet “{sheet.title}” ({file_name}); not yet reviewed").chars(300)
     with transaction.atomic(using=using):
         taken = set(Article.objects.using(using).values_list("slug", flat=True))
         seen: Counter[str] = Counter()

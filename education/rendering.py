@@ -166,8 +166,6 @@ class _Linker(HTMLParser):
                 continue
             self.linked.add(url)
             self.out.append(escape(data[position : match.start()], quote=False))
-            self.out.append(
-                f'<a class="glossary-link" href="{escape(url)}">{escape(match[0], quote=False)}</a>'
-            )
+            self.out.append(f'<a class="glossary-link" href="{escape(url)}">{escape(match[0], quote=False)}</a>')
             position = match.end()
         self.out.append(escape(data[position:], quote=False))

@@ -80,9 +80,7 @@ def apply(
     (report.created if created else report.updated).append(label)
 
 
-def _sync_model(
-    model: type[Content], entries: Iterable[Entry], report: Report, *, force: bool, using: str
-) -> None:
+def _sync_model(model: type[Content], entries: Iterable[Entry], report: Report, *, force: bool, using: str) -> None:
     noun = model._meta.verbose_name
     existing = {record.slug: record for record in model.objects.using(using)}
     loaded: set[str] = set()

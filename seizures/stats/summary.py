@@ -100,6 +100,16 @@ def bucket_start(day: date, granularity: str) -> date:
     return day
 
 
+def _counts(parts: list[DayRow] | list[Bucket]) -> dict:
+    """The counts of days or of buckets, summed."""
+    return {
+        "count": sum(p.count for p in parts),
+        "detailed": sum(p.detailed for p in parts),
+        "signs": tuple(map(sum, zip(*(p.signs for p in parts), strict=True))),
+        "migrated": sum(p.migrated for p in parts),
+    }
+
+
 def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
     """The days summed; `durations` are their known durations, sorted."""
     n = len(durations)
@@ -107,10 +117,7 @@ def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
         origin=origin,
         start=rows[0].on,
         end=rows[-1].on,
-        count=sum(r.count for r in rows),
-        detailed=sum(r.detailed for r in rows),
-        signs=tuple(map(sum, zip(*(r.signs for r in rows), strict=True))),
-        migrated=sum(r.migrated for r in rows),
+        **_counts(rows),
         known=n,
         seconds=sum(durations),
         longest=durations[-1] if n else None,
@@ -143,10 +150,7 @@ def _whole(buckets: list[Bucket], runs: list[list[int]]) -> Bucket:
         origin=buckets[0].start,
         start=buckets[0].start,
         end=buckets[-1].end,
-        count=sum(b.count for b in buckets),
-        detailed=sum(b.detailed for b in buckets),
-        signs=tuple(map(sum, zip(*(b.signs for b in buckets), strict=True))),
-        migrated=sum(b.migrated for b in buckets),
+        **_counts(buckets),
         known=known,
         seconds=sum(b.seconds for b in buckets),
         longest=longest,

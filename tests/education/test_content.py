@@ -45,9 +45,7 @@ def test_signs_article_has_an_anchor_for_each_checklist_sign(client, key) -> Non
 def test_every_sign_of_the_seizure_checklist_has_its_anchor(client) -> None:
     """Cross-check with the checklist itself, read by the test only (education never imports it)."""
     signs = pytest.importorskip("seizures.signs")
-    ids = set(
-        element_ids(client.get(reverse("education:article", kwargs={"slug": "signs"})).content.decode())
-    )
+    ids = set(element_ids(client.get(reverse("education:article", kwargs={"slug": "signs"})).content.decode()))
     assert signs.EDUCATION_ARTICLE == "signs"
     assert {f"sign-{sign.key}" for sign in signs.SIGNS} <= ids
 
@@ -116,9 +114,7 @@ def _all_rendered_pages(client) -> dict[str, str]:
 @pytest.mark.django_db
 def test_no_page_repeats_ten_words_of_the_fact_sheet(client, sheet_text) -> None:
     sheet = Sheet(sheet_text)
-    copied = {
-        url: runs for url, text in _all_rendered_pages(client).items() if (runs := sheet.copied_runs(text))
-    }
+    copied = {url: runs for url, text in _all_rendered_pages(client).items() if (runs := sheet.copied_runs(text))}
     assert not copied
 
 
@@ -141,9 +137,7 @@ def test_no_education_file_repeats_ten_words_of_the_fact_sheet(sheet_text) -> No
         if path.suffix in {".md", ".html", ".txt", ".py", ".json"} and "__pycache__" not in path.parts
     ]
     assert len(files) > 20
-    copied = {
-        str(path): runs for path in files if (runs := sheet.copied_runs(path.read_text(encoding="utf-8")))
-    }
+    copied = {str(path): runs for path in files if (runs := sheet.copied_runs(path.read_text(encoding="utf-8")))}
     assert not copied
 
 

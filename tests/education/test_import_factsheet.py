@@ -77,10 +77,7 @@ def test_sheet_with_headings_and_bullets_becomes_one_draft_per_heading(tmp_path)
         "- Feathers fluffed for hours",
         "- Hooting in \\*italics\\* and \\[brackets\\]",
     ]
-    assert (
-        drafts[1].body
-        == "Owls with it nod off at dusk instead of hunting. Keepers notice it in the first winter."
-    )
+    assert drafts[1].body == "Owls with it nod off at dusk instead of hunting. Keepers notice it in the first winter."
     assert drafts[1].summary == "Owls with it nod off at dusk instead of hunting."
     assert "4 created" in output
     assert "created draft 'Care' (care)" in output
@@ -144,9 +141,7 @@ def test_imported_text_renders_literally_and_safely(client, staff, tmp_path) -> 
 
 @pytest.mark.django_db
 def test_heading_that_matches_an_existing_slug_gets_its_own(tmp_path) -> None:
-    sheet = (
-        "Another Sheet\n\nSigns\n\nA paragraph of our own.\n\nSigns\n\nA second section with the same name.\n"
-    )
+    sheet = "Another Sheet\n\nSigns\n\nA paragraph of our own.\n\nSigns\n\nA second section with the same name.\n"
     output = _import(_write(tmp_path, sheet))
     slugs = [a.slug for a in _imported()]
     assert slugs == ["signs-2", "signs-3"]

@@ -37,9 +37,7 @@ def _public_pages() -> list[str]:
 @pytest.mark.django_db
 def test_index_links_every_topic_in_order(client) -> None:
     html = main_html(client.get(reverse("education:index")))
-    positions = [
-        html.find(f'href="{reverse("education:article", kwargs={"slug": slug})}"') for slug in TOPICS
-    ]
+    positions = [html.find(f'href="{reverse("education:article", kwargs={"slug": slug})}"') for slug in TOPICS]
     assert -1 not in positions, "a topic is missing from the index"
     assert positions == sorted(positions), "topics are not listed in their order"
 

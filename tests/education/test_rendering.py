@@ -40,9 +40,7 @@ def test_plain_text_keeps_words_apart_across_blocks() -> None:
 
 
 def _glossary() -> Glossary:
-    return Glossary(
-        [(["EEG", "electroencephalogram"], "/g#eeg"), (["seizure"], "/g#s"), (["focal seizure"], "/g#f")]
-    )
+    return Glossary([(["EEG", "electroencephalogram"], "/g#eeg"), (["seizure"], "/g#s"), (["focal seizure"], "/g#f")])
 
 
 def test_glossary_links_first_mention_only() -> None:
@@ -58,9 +56,7 @@ def test_glossary_prefers_the_longest_term() -> None:
 
 
 def test_glossary_matches_aliases_ignoring_case_and_whole_words_only() -> None:
-    html = _glossary().link(
-        clean(render_markdown("An Electroencephalogram. Seizures are not linked as seizure."))
-    )
+    html = _glossary().link(clean(render_markdown("An Electroencephalogram. Seizures are not linked as seizure.")))
     assert '<a class="glossary-link" href="/g#eeg">Electroencephalogram</a>' in html
     assert ">Seizures<" not in html
     assert '<a class="glossary-link" href="/g#s">seizure</a>.' in html

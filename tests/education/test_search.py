@@ -88,9 +88,7 @@ def test_no_match_says_so(client) -> None:
         ("x" * (MAX_QUERY_CHARS + 1), "That search is too long."),
     ],
 )
-def test_unusable_queries_get_a_clear_message_and_no_query(
-    client, q, message, django_assert_num_queries
-) -> None:
+def test_unusable_queries_get_a_clear_message_and_no_query(client, q, message, django_assert_num_queries) -> None:
     with django_assert_num_queries(0):
         response = client.get(URL, {"q": q})
     assert response.status_code == 200
@@ -142,9 +140,7 @@ def test_parse_query_folds_case_drops_repeats_and_short_words() -> None:
 
 
 def test_highlight_escapes_everything_and_marks_each_match() -> None:
-    assert highlight("A <b> & KCNT1, kcnt1", ("kcnt1",)) == (
-        "A &lt;b&gt; &amp; <mark>KCNT1</mark>, <mark>kcnt1</mark>"
-    )
+    assert highlight("A <b> & KCNT1, kcnt1", ("kcnt1",)) == ("A &lt;b&gt; &amp; <mark>KCNT1</mark>, <mark>kcnt1</mark>")
 
 
 def test_snippet_centres_on_the_first_match_and_cuts_at_word_edges() -> None:

@@ -22,25 +22,34 @@
     return b;
   }
 
-  function problemItem(entry) {
+  // One listed entry or notice: "<label> — <what happened>", then its actions, led by a link
+  // (`link`: {href, text, className}) when there is somewhere to go.
+  function item(className, label, said, link) {
     var li = document.createElement("li");
-    li.className = "outbox-problem";
+    li.className = className;
     var what = document.createElement("p");
     var strong = document.createElement("strong");
-    strong.textContent = entry.label || "";
-    what.append(strong, " — " + text.refused + " ");
-    what.append((entry.error && entry.error.message) || "");
+    strong.textContent = label;
+    what.append(strong, " — " + said);
     var actions = document.createElement("p");
     actions.className = "outbox-actions";
-    if (entry.fix) {
-      var fix = document.createElement("a");
-      fix.className = "button primary";
-      fix.href = entry.fix;
-      fix.textContent = text.fix;
-      actions.append(fix);
+    if (link) {
+      var a = document.createElement("a");
+      a.className = link.className;
+      a.href = link.href;
+      a.textContent = link.text;
+      actions.append(a);
     }
-    actions.append(button(text.retry, function () { outbox.retry(entry.id); }));
-    actions.append(button(text.discard, function (event) {
+    li.append(what, actions);
+    return { li: li, actions: actions };
+  }
+
+  function problemItem(entry) {
+    var message = (entry.error && entry.error.message) || "";
+    var fix = entry.fix && { href: entry.fix, text: text.fix, className: "button primary" };
+    var shown = item("outbox-problem", entry.label || "", text.refused + " " + message, fix);
+    shown.actions.append(button(text.retry, function () { outbox.retry(entry.id); }));
+    shown.actions.append(button(text.discard, function (event) {
       // Two steps: one stray tap must not delete an entry.
       var sure = button(text.discard_confirm, function () { outbox.discard(entry.id); }, "danger solid");
       var keep = button(text.keep, function () {
@@ -50,29 +59,14 @@
       event.target.replaceWith(sure, keep);
       sure.focus();
     }, "danger"));
-    li.append(what, actions);
-    return li;
+    return shown.li;
   }
 
   function noticeItem(notice, index) {
-    var li = document.createElement("li");
-    li.className = "outbox-notice";
-    var what = document.createElement("p");
-    var strong = document.createElement("strong");
-    strong.textContent = notice.label || text.notice;
-    what.append(strong, " — " + notice.text);
-    var actions = document.createElement("p");
-    actions.className = "outbox-actions";
-    if (notice.url) {
-      var open = document.createElement("a");
-      open.className = "button";
-      open.href = notice.url;
-      open.textContent = text.open;
-      actions.append(open);
-    }
-    actions.append(button(text.dismiss, function () { outbox.dismissNotice(index); }));
-    li.append(what, actions);
-    return li;
+    var open = notice.url && { href: notice.url, text: text.open, className: "button" };
+    var shown = item("outbox-notice", notice.label || text.notice, notice.text, open);
+    shown.actions.append(button(text.dismiss, function () { outbox.dismissNotice(index); }));
+    return shown.li;
   }
 
   var rendering = null;
