@@ -125,6 +125,9 @@ def frequency(
         extra["yaxis2"] = {
             "title": {"text": labels["rolling_axis"]}, "overlaying": "y", "side": "right",
             "rangemode": "tozero", "fixedrange": True, "showgrid": False, "automargin": True,
+            # plotly.js 4 aligns an overlaying axis's ticks with the first axis's ("sync"),
+            # which puts them at odd values (1.37, 2.74); its own round numbers read better.
+            "tickmode": "auto",
         }  # fmt: skip
         extra["margin"] = extra.get("margin", {}) | {"r": 52}
     return _figure(traces, **extra)

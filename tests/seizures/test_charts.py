@@ -71,6 +71,8 @@ def test_weekly_bars_get_the_rolling_averages_on_a_second_axis_once_a_week() -> 
     assert seven["yaxis"] == "y2" and twenty_eight["yaxis"] == "y2"
     # 60 days, one point a week ending on the last day: days 3, 10, ..., 59.
     assert seven["x0"] == DAYS[3].isoformat() and len(seven["y"]) == 9
+    # Round numbers of its own on the second axis, not ticks lined up with the bars' axis.
+    assert every_figure()["frequency"]["layout"]["yaxis2"]["tickmode"] == "auto"
 
 
 def test_daily_bars_share_their_axis_with_daily_averages() -> None:
