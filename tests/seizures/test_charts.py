@@ -100,7 +100,8 @@ def test_time_of_day_is_a_weekday_by_hour_heatmap_without_a_colour_bar() -> None
 def test_an_empty_period_still_makes_valid_figures() -> None:
     figure = charts.frequency(granularity="day", starts=[], counts=[], days=[], rolling={7: [], 28: []},
                               bands=[], labels=FREQUENCY_LABELS)  # fmt: skip
-    go.Figure(figure)
+    drawn = go.Figure(figure).to_plotly_json()  # plotly accepts it again, as plotly.js will
+    assert [(trace["type"], len(trace["y"])) for trace in drawn["data"]] == [("bar", 0), ("scatter", 0), ("scatter", 0)]
 
 
 # --- plotly.js, served by the app -----------------------------------------------------------

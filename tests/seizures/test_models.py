@@ -119,14 +119,18 @@ def test_clean_accepts_a_full_episode_with_side_not_seen(child) -> None:
         rescue_given_at=timezone.now() - timedelta(minutes=15),
     )
     episode.full_clean()
+    episode.save()
+    assert Episode.objects.get().migrated  # the path has two regions
 
 
 def test_born_on_is_checked_in_the_childs_own_day(child) -> None:
     # 1 March 00:30 in London is still 28 February in New York; the child's zone decides.
-    episode = Episode(
-        child=child, started_at=datetime(2026, 3, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), duration_seconds=9
-    )
-    episode.full_clean()
+    london = ZoneInfo("Europe/London")
+    Episode(child=child, started_at=datetime(2026, 3, 1, 0, 30, tzinfo=london), duration_seconds=9).full_clean()
+    the_day_before = Episode(child=child, started_at=datetime(2026, 2, 28, 23, 30, tzinfo=london), duration_seconds=9)
+    with pytest.raises(ValidationError) as error:
+        the_day_before.full_clean()
+    assert error.value.message_dict["started_at"] == ["The start cannot be before the child’s date of birth."]
 
 
 def test_querysets_scope_to_one_child_and_live_rows(child, outsider) -> None:
