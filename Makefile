@@ -4,6 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
+# The browser tests drive Debian's Chromium (never a downloaded browser build): installed here
+# when it is missing and apt-get is at hand (with sudo unless root); elsewhere, point
+# CHROMIUM_PATH at a Chromium, or the browser tests are skipped with the reason.
+CHROMIUM := $(if $(CHROMIUM_PATH),,/usr/bin/chromium)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 .PHONY: run test bench-charts bench-load
 
 $(VENV)/.installed: requirements.lock
@@ -18,8 +24,17 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest
+
+/usr/bin/chromium:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "No apt-get here: install Chromium and set CHROMIUM_PATH, or the browser tests are skipped."; \
+	fi
 
 # Benchmarks (run by hand, not by the tests): figures go in the README.
 bench-charts: $(VENV)/.installed
