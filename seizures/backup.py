@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,16 @@ SECTIONS: dict[str, type[models.Model]] = {
     "treatments": Treatment,
     "audit_events": AuditEvent,
 }
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Instants to the microsecond, as both databases keep them: DjangoJSONEncoder stops at
+    the millisecond, and an import would not reproduce the records exactly."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat(timespec="microseconds")
+        return super().default(o)
 
 
 class BackupError(Exception):
@@ -73,7 +84,7 @@ def export_child(child: Child) -> dict:
     for section, model in SECTIONS.items():
         rows = model.objects.filter(child=child).order_by("pk")
         document[section] = [_row(obj, users, clusters) for obj in rows.iterator(chunk_size=2000)]
-    return json.loads(json.dumps(document, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(document, cls=_Encoder))
 
 
 def write_export(child: Child, path: Path) -> None:

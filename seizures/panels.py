@@ -4,7 +4,6 @@ treatment before-and-after rows. Plain data in, plain data out: no queries, no r
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -58,12 +57,6 @@ class Chart:
     summary: str
     figure: dict
     table: Table
-
-    @property
-    def figure_json(self) -> str:
-        """The figure for a data attribute (autoescaped there). Not json_script: htmx, set
-        not to run scripts, drops every <script> element from a swapped fragment."""
-        return json.dumps(self.figure, separators=(",", ":"))
 
 
 @dataclass(frozen=True)

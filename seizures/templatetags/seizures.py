@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def json_attr(value) -> str:
+    """The value as JSON, for a data attribute (autoescape escapes it there). Not json_script:
+    htmx, set not to run scripts, drops every <script> element from a swapped fragment, so
+    data a refreshed part needs would vanish with the first refresh."""
+    return json.dumps(value, separators=(",", ":"))
 
 
 @register.filter

@@ -111,8 +111,25 @@ def test_every_control_on_the_logging_pages_is_reached_by_keyboard(new_context, 
     page = new_context(owner).new_page()
     for path in (f"/c/{child.public_id}/", f"/c/{child.public_id}/seizures/{running.public_id}/timer/"):
         page.goto(path)
+        page.wait_for_load_state("networkidle")  # the daily tip has replaced its placeholder
         page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
         assert unreached_by_tab(page) == set(), path
+
+
+def test_the_home_page_refresh_leaves_keyboard_focus_where_it_was(new_context, owner, child) -> None:
+    """The live part of the child's page is redrawn every 15 s; a keyboard user on its "Open
+    the timer" link, or on "Undo last +1", must not be thrown back to the top of the page."""
+    make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None)
+    make_episode(child, started_at=timezone.now() - timedelta(minutes=5), is_tally=True, duration_seconds=None)
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/")
+    for control in (page.get_by_role("link", name="Open the timer"), page.locator("#undo-last-tap")):
+        control.focus()
+        marked = control.evaluate("el => { el.dataset.before = 'yes'; return el.id; }")
+        with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+            page.evaluate("htmx.ajax('GET', location.pathname, {target: '#live', swap: 'innerHTML'})")
+        page.wait_for_function("!document.querySelector('[data-before]')")  # the control was redrawn
+        expect(page.locator(f"#{marked}")).to_be_focused()
 
 
 def test_timer_targets_suit_one_thumb(new_context, owner, child) -> None:

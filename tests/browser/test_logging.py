@@ -124,6 +124,28 @@ def test_five_taps_and_one_undo_leave_four_for_today(new_context, child, owner) 
     assert errors == []
 
 
+def test_the_count_and_undo_stay_right_through_the_pages_own_refresh(new_context, child, owner) -> None:
+    """The live part of the child's page is redrawn from the server every 15 s; what the
+    page's script counts from (the server's count and latest taps) must come with it."""
+    now = timezone.now()
+    for minutes in (5, 6, 7):
+        make_episode(child, started_at=now - timedelta(minutes=minutes), is_tally=True, duration_seconds=None)
+    make_episode(child, started_at=now - timedelta(minutes=1), logged_by=make_user("dad@example.com"))
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/")
+    count, undo = page.locator("[data-today-count]"), page.get_by_role("button", name=re.compile(r"^Undo last \+1"))
+    expect(count).to_have_text("4")
+    with page.expect_response(lambda response: response.request.headers.get("hx-request") == "true"):
+        page.evaluate("htmx.ajax('GET', location.pathname, {target: '#live', swap: 'innerHTML'})")
+    page.wait_for_timeout(300)  # logging.js redraws the count after the swap
+    expect(count).to_have_text("4")
+    expect(undo).to_be_visible()
+    undo.click()
+    expect(count).to_have_text("3")
+    expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
+    assert Episode.objects.live().filter(is_tally=True).count() == 2
+
+
 def test_rescue_alert_fires_at_threshold_and_after_reload_screen_kept_on(new_context, child, owner) -> None:
     running = make_episode(
         child,

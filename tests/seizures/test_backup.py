@@ -57,6 +57,9 @@ def history(child, owner, caregiver_user, clinician) -> Child:
     return child
 
 
+STAMPS = ("public_id", "started_at", "rescue_given_at", "received_at", "updated_at", "deleted_at")
+
+
 def _without_stamp(document: dict) -> dict:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
@@ -79,11 +82,13 @@ def test_round_trip_in_one_installation_reproduces_every_record(history, tmp_pat
     path = tmp_path / "robin.json"
     call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
     before = _without_stamp(json.loads(path.read_text()))
+    stamps = sorted(Episode.objects.values_list(*STAMPS))
     history.delete()
     assert not Episode.objects.exists()
     call_command("import_child", str(path), stdout=StringIO())
     after = _without_stamp(export_child(Child.objects.get(public_id=history.public_id)))
     assert after == before
+    assert sorted(Episode.objects.values_list(*STAMPS)) == stamps  # to the microsecond
 
 
 def test_importing_the_same_file_twice_changes_nothing(history, tmp_path) -> None:

@@ -133,7 +133,9 @@
   // The server's count and newest taps: from the page (refreshed every few seconds) or from
   // the answer to a tap, whichever the server made last.
   function serverTally() {
-    var page = readJson("tally-state");
+    var node = document.getElementById("tally-state");
+    var page = null;
+    try { page = node ? JSON.parse(node.dataset.state) : null; } catch (e) { /* none yet */ }
     if (ackedTally && (!page || SL.parseTime(ackedTally.server_now) > SL.parseTime(page.server_now))) return ackedTally;
     return page || { today_count: 0, taps: [], server_now: "" };
   }
