@@ -128,9 +128,10 @@ def test_the_count_and_undo_stay_right_through_the_pages_own_refresh(new_context
     """The live part of the child's page is redrawn from the server every 15 s; what the
     page's script counts from (the server's count and latest taps) must come with it."""
     now = timezone.now()
-    for minutes in (5, 6, 7):
-        make_episode(child, started_at=now - timedelta(minutes=minutes), is_tally=True, duration_seconds=None)
-    make_episode(child, started_at=now - timedelta(minutes=1), logged_by=make_user("dad@example.com"))
+    for seconds in (5, 6, 7):  # seconds ago, so all four fall on today's date
+        make_episode(child, started_at=now - timedelta(seconds=seconds), is_tally=True, duration_seconds=None)
+    dad = make_user("dad@example.com")
+    make_episode(child, started_at=now - timedelta(seconds=9), duration_seconds=2, logged_by=dad)
     page = new_context(owner).new_page()
     page.goto(f"/c/{child.public_id}/")
     count, undo = page.locator("[data-today-count]"), page.get_by_role("button", name=re.compile(r"^Undo last \+1"))
