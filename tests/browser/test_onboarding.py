@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from caregiver.models import Membership, Role
 
@@ -47,6 +48,9 @@ def test_sign_up_add_child_invite_clinician_who_sees_read_only(new_context) -> N
     clinician.get_by_role("button", name="Accept invitation").click()
     clinician.wait_for_url(re.compile(r"/c/[0-9a-f-]+/$"))
     assert clinician.get_by_text("Robin").first.is_visible()
+    assert clinician.get_by_role("button", name=re.compile("Seizure now|Count one seizure")).count() == 0
+    clinician.locator("html[data-offline-ready=true]").wait_for(state="attached")  # the page has settled
+    expect(clinician.locator("[data-outbox-status]")).to_be_empty()  # a reader has no entries to save
 
     membership = Membership.objects.get(user__email="neuro@example.org")
     assert membership.role == Role.CLINICIAN

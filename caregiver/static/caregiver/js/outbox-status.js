@@ -89,7 +89,7 @@
         signIn = true;
       } else if (waiting) {
         line = fmt(outbox.state.offline || navigator.onLine === false ? text.waiting : text.sending, { n: waiting });
-      } else if (document.querySelector('meta[name="offline-pages"]')) {
+      } else if (document.querySelector('meta[name="logs-entries"]')) { // a reader has nothing to save
         line = text.saved;
       }
       if (owner && others) line += (line ? " " : "") + fmt(text.other_owner, { n: others });
