@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import uuid
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -137,9 +137,18 @@ class Child(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def today(self, now: datetime | None = None) -> date:
+        """The child's local date at `now` (default: this moment): days are the household's."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def lock(self) -> None:
+        """Locks this child's row until the transaction ends, so writes that must see each
+        other (two phones starting or tapping at once) take turns. Call inside atomic()."""
+        list(Child.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+
     def clean(self) -> None:
         errors = {}
-        today = timezone.localdate(timezone=self.zone) if self.time_zone in time_zone_names() else None
+        today = self.today() if self.time_zone in time_zone_names() else None
         if self.born_on and today and self.born_on > today:
             errors["born_on"] = _("The date of birth cannot be in the future.")
         if self.seizures_began_on and self.born_on and self.seizures_began_on < self.born_on:

@@ -18,8 +18,8 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.text import Truncator, slugify
 
+from education.loading import FACTSHEET_PREFIX, Report, apply
 from education.models import Article, Status
-from education.sync import FACTSHEET_PREFIX, Report, apply
 
 MAX_BYTES = 1_000_000
 MAX_HEADING_WORDS = 12

@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from caregiver.forms import DateInput
 from caregiver.models import Child
 from seizures.models import Episode, Treatment
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, SIGNS, Colour, Limb, Region, Side
@@ -27,13 +28,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
-from seizures.models import MAX_DURATION, Episode, Treatment, local_midnight
+from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
 from seizures.views.common import logging_config
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
@@ -45,8 +45,7 @@ def tally_state(taps: list[Episode], today_count: int, now: datetime) -> dict:
 
 
 def today_count(child: Child, now: datetime) -> int:
-    today = now.astimezone(child.zone).date()
-    return Episode.objects.for_child(child).live().on_day(today, child.zone).count()
+    return Episode.objects.for_child(child).live().on_day(child.today(now), child.zone).count()
 
 
 def live_context(child: Child) -> dict:
@@ -54,9 +53,8 @@ def live_context(child: Child) -> dict:
     the tap "undo last" would remove. Three queries whatever the history."""
     now = timezone.now()
     zone = child.zone
-    today = now.astimezone(zone).date()
-    midnight = local_midnight(today, zone)
-    next_midnight = local_midnight(today + timedelta(days=1), zone)
+    today = child.today(now)
+    midnight, next_midnight = day_bounds(today, zone)
     episodes = Episode.objects.for_child(child).live()
     in_progress = list(
         episodes.in_progress().filter(started_at__gte=now - MAX_DURATION).select_related("logged_by").newest_first()[:3]

@@ -132,7 +132,7 @@ def measure(child, client, runs: int) -> dict:
     from seizures.models import local_midnight
 
     began = stats.diary_began_on(child)
-    today = stats.local_today(child)
+    today = child.today()
     start, end = local_midnight(began, child.zone), local_midnight(today + timedelta(days=1), child.zone)
     sql, params = floor_sql(child, start, end)
     base = f"/c/{child.public_id}/"

@@ -342,6 +342,6 @@ def test_a_busy_database_answers_503_so_the_phone_keeps_the_entry(owner_client, 
     def busy(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("seizures.views.sync.save_entry", busy)
+    monkeypatch.setattr("seizures.views.outbox.save_entry", busy)
     response = send(owner_client, child, tally())
     assert response.status_code == 503 and response["Retry-After"] == "5" and "client_uuid" not in response.json()
