@@ -9,10 +9,12 @@ import zoneinfo
 from datetime import date, datetime, timedelta
 from functools import cache
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +138,13 @@ class Child(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def get_absolute_url(self) -> str:
+        """The child's home page, named by the app that logs for children (its AppConfig's
+        `child_home`), so this app never names another app's URLs."""
+        return reverse(
+            next(c.child_home for c in apps.get_app_configs() if hasattr(c, "child_home")), args=[self.public_id]
+        )
 
     def today(self, now: datetime | None = None) -> date:
         """The child's local date at `now` (default: this moment): days are the household's."""

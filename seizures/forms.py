@@ -238,14 +238,6 @@ class EpisodeForm(forms.ModelForm):
             )
         super().add_error(field, error)
 
-    def save(self, commit: bool = True) -> Episode:
-        episode = super().save(commit=False)
-        # The form always settles the duration (given or "not known"), so any timer stops here.
-        episode.in_progress = False
-        if commit:
-            episode.save()
-        return episode
-
 
 class TimerSetForm(forms.Form):
     """One change from the live timer: a sign on or off, a side, a limb, an observation."""

@@ -172,7 +172,7 @@ class Episode(models.Model):
                 condition=Q(deleted_at__isnull=True),
                 name="episode_live_by_start",
             ),
-            # Charts and the report (seizures/stats/): every column their day-by-day
+            # Charts and the report (seizures/reports/stats/): every column their day-by-day
             # aggregates read, so those come from the index alone, not the wide table rows.
             # deleted_at (always null here) is listed so SQLite sees the index as covering.
             models.Index(

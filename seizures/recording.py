@@ -351,6 +351,7 @@ def save_past(child: Child, user: User, *, key: UUID, form: EpisodeForm) -> Save
     if not form.is_valid():
         return None
     episode = form.save(commit=False)
+    episode.in_progress = False
     episode.logged_by = user
     episode.client_uuid = key
     return _save_once(episode, actor=user, summary="Logged a seizure")
@@ -368,7 +369,10 @@ def edit(child: Child, user: User, episode_id: UUID, data) -> Edit:
         form = EpisodeForm(data, child=child, instance=episode)
         if not form.is_valid():
             return Edit(episode, form)
-        form.save()
+        # The form always settles the duration (given or "not known"), so any timer stops here.
+        episode = form.save(commit=False)
+        episode.in_progress = False
+        episode.save()
         changed = ", ".join(name for name in form.changed_data if name != "version") or "nothing"
         audit.record(user, "edit", child=child, obj=episode, summary=f"Edited: {changed}")
     return Edit(episode, form, saved=True)

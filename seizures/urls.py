@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from seizures import report_views
+from seizures.reports import views as reports
 from seizures.views import episodes, home, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
@@ -33,7 +33,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
     path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
     path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
-    path("c/<uuid:child_id>/charts/", report_views.charts, name="charts"),
-    path("c/<uuid:child_id>/report/", report_views.report, name="report"),
-    path("c/<uuid:child_id>/export.csv", report_views.export_csv, name="export-csv"),
+    path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
+    path("c/<uuid:child_id>/report/", reports.report, name="report"),
+    path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),
 ]

@@ -20,8 +20,9 @@ from caregiver.pwa import offline_page
 from seizures import recording
 from seizures.forms import EpisodeForm
 from seizures.models import Episode
+from seizures.queries import live_episode
 from seizures.recording import ClientUUIDConflict
-from seizures.views.common import conflict_response, live_episode, logging_config, record_clinician_view
+from seizures.views.common import conflict_response, logging_config, record_clinician_view
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).

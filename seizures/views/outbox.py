@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures.outbox import EntryError, Outcome, save_entry
+from seizures.queries import recent_taps, tally_state, today_count
 from seizures.recording import ClientUUIDConflict
-from seizures.views.home import recent_taps, tally_state, today_count
 
 logger = logging.getLogger(__name__)
 

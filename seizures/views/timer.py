@@ -21,10 +21,11 @@ from seizures import recording
 from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
 from seizures.models import Episode
 from seizures.outbox import BOOLEAN_FIELDS, CHOICE_FIELDS
+from seizures.queries import live_episode
 from seizures.recording import ClientUUIDConflict
 from seizures.signs import MAX_PATH_STEPS, OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
 from seizures.templatetags.seizures import duration
-from seizures.views.common import conflict_response, live_episode, logging_config
+from seizures.views.common import conflict_response, logging_config
 
 
 def sign_groups(episode: Episode) -> list[dict]:

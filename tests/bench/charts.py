@@ -128,8 +128,8 @@ def floor_sql(child, start: datetime, end: datetime) -> tuple[str, list]:
 def measure(child, client, runs: int) -> dict:
     from django.db import connection
 
-    from seizures import stats
     from seizures.models import local_midnight
+    from seizures.reports import stats
 
     began = stats.diary_began_on(child)
     today = child.today()

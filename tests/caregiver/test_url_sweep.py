@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_user
-from tests.sweep import SWEEP_OBJECTS
+from tests.support.sweep import SWEEP_OBJECTS
 
 # Public on purpose: signing in and up, resetting a password, opening an invitation link,
 # the health check, and the education section (families share it).

@@ -19,7 +19,7 @@ from caregiver import audit
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, Episode, Treatment
-from tests.scratch import manage, scratch_database
+from tests.support.scratch import manage, scratch_database
 
 
 @pytest.fixture
@@ -157,6 +157,7 @@ def test_missing_child_or_unwritable_path_is_a_clear_error(history, tmp_path) ->
         call_command("export_child", str(history.public_id), str(tmp_path / "no-such-dir" / "x.json"))
 
 
+@pytest.mark.multiprocess
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_through_the_other_database(history, tmp_path) -> None:
     """SQLite → PostgreSQL → back (or the reverse when the suite runs on PostgreSQL)."""

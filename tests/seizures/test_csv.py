@@ -15,9 +15,9 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from caregiver.models import AuditEvent
-from seizures import csv_export
 from seizures.models import Episode
-from tests.seizures.factories import make_episode, make_episodes
+from seizures.reports import csv_export
+from tests.support.factories import make_episode, make_episodes
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

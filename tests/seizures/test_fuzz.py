@@ -15,7 +15,7 @@ from caregiver.models import AuditEvent
 from seizures.models import Episode
 from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Limb, Region, Side
 from tests.conftest import htmx_headers
-from tests.seizures.factories import make_episode
+from tests.support.factories import make_episode
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seizures.models import Treatment, TreatmentKind
-from tests.seizures.factories import make_treatment
+from tests.support.factories import make_treatment
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -18,7 +18,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent
 from seizures.models import Episode, TreatmentKind
 from tests.conftest import htmx_headers, join, make_child, make_user
-from tests.seizures.factories import make_episode, make_episodes, make_treatment
+from tests.support.factories import make_episode, make_episodes, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from seizures.models import Episode, Treatment, TreatmentKind, day_bounds
 from seizures.signs import BY_KEY, CORE_SIGN_KEYS, SIGN_KEYS, SIGNS
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from seizures.forms import EpisodeForm, TreatmentForm
 from seizures.models import CLUSTER_GAP, JOIN_WINDOW, MAX_DURATION, Cluster, Episode, JoinedStart, Treatment
 from seizures.signs import MAX_PATH_STEPS, Limb, Side
 from tests.conftest import make_child
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from caregiver.models import AuditEvent
 from seizures.models import Episode, JoinedStart
-from tests.seizures.factories import make_episode, make_episodes
+from tests.support.factories import make_episode, make_episodes
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from caregiver.models import AuditEvent
 from seizures.models import Episode, JoinedStart
 from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Colour, Limb, Region, Side
-from tests.seizures.factories import make_episode
+from tests.support.factories import make_episode
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(

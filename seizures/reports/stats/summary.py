@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from itertools import accumulate, chain
 
 from caregiver.models import Child
-from seizures.periods import Granularity, Period
+from seizures.reports.periods import Granularity, Period
+from seizures.reports.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 from seizures.signs import SIGN_KEYS
-from seizures.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 
 WINDOW_DAYS = 28  # the standard trial window: seizures per 28 days
 ROLLING = (7, 28)

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child, Role
-from seizures import csv_export, panels, stats
 from seizures.models import Episode, Treatment
-from seizures.periods import Granularity, Period, PeriodForm, Preset
+from seizures.reports import csv_export, panels, stats
+from seizures.reports.periods import Granularity, Period, PeriodForm, Preset
 
 # The report lists the latest episodes of the period; the CSV export has every one.
 REPORT_EPISODES = 100
