@@ -19,6 +19,7 @@ from caregiver import audit
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, Episode, Treatment
+from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
 
 
@@ -181,7 +182,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     child=st.dictionaries(st.sampled_from(["public_id", "name", "born_on", "time_zone", "x"]), json_values),
     sections=st.dictionaries(

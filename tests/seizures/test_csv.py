@@ -111,6 +111,7 @@ def test_clinicians_may_export_and_every_export_is_recorded(client, child, clini
     assert (event.action, event.role, event.actor_label) == ("export", "clinician", "neuro@example.org")
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_many_rows(owner_client, child) -> None:
     """Peak memory while streaming 5 chunks' worth of rows is not much above 2 chunks'."""
 
