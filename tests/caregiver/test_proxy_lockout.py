@@ -127,3 +127,15 @@ def test_without_a_proxy_a_forged_forwarded_header_is_ignored(owner_in_server) -
         assert attempted_from() == {"127.0.0.1"}
         # Claiming to be someone else does not escape the lockout of the real address.
         assert sign_in(port, OWNER, PASSWORD, forwarded_for=OWNER_ADDRESS) == 429
+
+
+@pytest.mark.parametrize("env", [{"TRUSTED_PROXY_COUNT": "1"}, {"BEHIND_PROXY": "true", "TRUSTED_PROXY_COUNT": "-1"}])
+def test_a_proxy_count_without_a_proxy_stops_start_up(env) -> None:
+    # Counting proxies that are not there would key lockouts on an address the client wrote.
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "BEHIND_PROXY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean | {"SECRET_KEY": "x" * 64, **env},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more, and above 0 only with BEHIND_PROXY=true" in result.stderr
