@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from caregiver.lockout import password_confirmed
 from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names
 
 
@@ -16,10 +18,11 @@ class SignupForm(auth_forms.BaseUserCreationForm):
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists. Sign in instead."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        """An address that already has an account is no error here: saying so would tell anyone
+        who has an account. The view answers as for a new address and e-mails the owner."""
 
 
 class DateInput(forms.DateInput):
@@ -102,16 +105,32 @@ class ConfirmByNameForm(forms.Form):
 
 
 class ConfirmPasswordForm(forms.Form):
+    """The signed-in user's password, checked through the sign-in lockout."""
+
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirmed(self.request, password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, with the old password checked through the sign-in lockout."""
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirmed(self.request, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

@@ -32,9 +32,13 @@ def validate_time_zone(value: str) -> None:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def matching(self, address: str) -> models.QuerySet[User]:
+        """The accounts sign-in finds for a typed address: case-insensitively, as the database
+        folds case (PostgreSQL's UPPER() also folds a dotless ı to I; SQLite's folds ASCII only)."""
+        return self.filter(email__iexact=address)
+
     def get_by_natural_key(self, username: str | None) -> User:
-        # Sign-in is case-insensitive on the e-mail address.
-        return self.get(email__iexact=username or "")
+        return self.matching(username or "").get()
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:
