@@ -7,9 +7,10 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names
+from caregiver.text import StorableTextForm
 
 
-class SignupForm(auth_forms.BaseUserCreationForm):
+class SignupForm(StorableTextForm, auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "name"]
@@ -29,7 +30,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(StorableTextForm, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Household time zone"),
         help_text=_("Days and charts are counted in this time zone."),
@@ -64,7 +65,7 @@ class ChildForm(forms.ModelForm):
             self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
 
 
-class InviteForm(forms.Form):
+class InviteForm(StorableTextForm, forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
 
