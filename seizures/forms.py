@@ -284,7 +284,11 @@ class MoveForm(forms.Form):
 
 
 class RescueForm(StorableTextForm, forms.Form):
-    rescue_medicine = forms.CharField(label=_("Rescue medicine given"), max_length=200)
+    rescue_medicine = forms.CharField(
+        label=_("Rescue medicine given"),
+        max_length=200,
+        error_messages={"required": _("Say which medicine was given.")},
+    )
 
 
 class ClientUUIDForm(forms.Form):
