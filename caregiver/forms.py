@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,21 @@ class SignupForm(StorableTextForm, auth_forms.BaseUserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this e-mail address already exists. Sign in instead."))
         return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches active people whose password was never set, which Django's own form
+    skips: those an import (`import_child`) brought here choose their first password this way."""
+
+    def get_users(self, email: str):
+        wanted = _canonical(email)
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _canonical(user.email) == wanted)
+
+
+def _canonical(email: str) -> str:
+    # As Django's form compares: iexact alone can match other spellings on some databases.
+    return unicodedata.normalize("NFKC", email).casefold()
 
 
 class DateInput(forms.DateInput):

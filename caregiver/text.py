@@ -18,19 +18,18 @@ from django.utils.translation import gettext_lazy as _
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def storable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is None
+
+
 def validate_storable_text(value: object) -> None:
     """ValidationError (code "unstorable") when `value` is text holding a character that
     cannot be stored."""
-    if isinstance(value, str) and _UNSTORABLE.search(value):
+    if isinstance(value, str) and not storable(value):
         raise ValidationError(
             _("This text holds a character that cannot be stored (a null character or a broken one). Retype it."),
             code="unstorable",
         )
-
-
-def unstorable_fields(values: dict[str, object]) -> list[str]:
-    """The names of the values that hold text which cannot be stored."""
-    return [name for name, value in values.items() if isinstance(value, str) and _UNSTORABLE.search(value)]
 
 
 class StorableTextForm:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caregiver import audit
 from caregiver.access import AuthedRequest
 from caregiver.export import user_export
-from caregiver.forms import ConfirmPasswordForm, SignupForm
+from caregiver.forms import ConfirmPasswordForm, PasswordResetForm, SignupForm
 from caregiver.models import Child, Membership, Role
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -61,6 +61,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
