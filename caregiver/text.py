@@ -2,8 +2,8 @@
 
 PostgreSQL refuses U+0000 in text, and neither database can store a lone surrogate (it has
 no UTF-8 form). JSON can carry both ("\\u0000", "\\ud800"), so the sync endpoint, the forms
-and the imports all check text with `validate_storable_text` before anything is saved.
-NUL is refused on SQLite too, so a family's export always loads into PostgreSQL.
+(through `StorableTextForm`) and the imports all check text by this rule before anything is
+saved. NUL is refused on SQLite too, so a family's export always loads into PostgreSQL.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 // Where this phone's unsent entries stand, on every page: "All entries are saved.", "On this
 // phone — will send when online (3 waiting).", a sign-in to ask for, and each entry the server
-// refused or kept failing on, with its reason and what can be done (fix, send again, discard). Also the warning
-// before signing out while entries wait. The entries themselves are outbox.js's.
+// refused or kept failing on, with its reason and what can be done (fix, send again,
+// discard). Also the warning before signing out while entries wait. The entries themselves
+// are outbox.js's.
 (function () {
   "use strict";
 

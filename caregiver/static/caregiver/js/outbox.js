@@ -7,7 +7,8 @@
 // them to sign in. Entries are sent from the page itself — on load, when the network comes
 // back, when the page is shown again, and on a timer — one at a time and by one tab at a
 // time (a Web Lock); the server saving each client UUID once is the real guarantee against
-// doubles. Nothing here knows what an entry means: it is a URL, a JSON body and a key. window.SeizureLog.outbox is its interface.
+// doubles. Nothing here knows what an entry means: it is a URL, a JSON body and a key.
+// window.SeizureLog.outbox is its interface.
 (function () {
   "use strict";
 
