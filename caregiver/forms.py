@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
@@ -9,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from caregiver.lockout import password_confirmed
 from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names
+from caregiver.text import StorableTextForm
 
 
-class SignupForm(auth_forms.BaseUserCreationForm):
+class SignupForm(StorableTextForm, auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "name"]
@@ -25,6 +28,21 @@ class SignupForm(auth_forms.BaseUserCreationForm):
         who has an account. The view answers as for a new address and e-mails the owner."""
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches active people whose password was never set, which Django's own form
+    skips: those an import (`import_child`) brought here choose their first password this way."""
+
+    def get_users(self, email: str):
+        wanted = _canonical(email)
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _canonical(user.email) == wanted)
+
+
+def _canonical(email: str) -> str:
+    # As Django's form compares: iexact alone can match other spellings on some databases.
+    return unicodedata.normalize("NFKC", email).casefold()
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -32,7 +50,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(StorableTextForm, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Household time zone"),
         help_text=_("Days and charts are counted in this time zone."),
@@ -67,7 +85,7 @@ class ChildForm(forms.ModelForm):
             self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
 
 
-class InviteForm(forms.Form):
+class InviteForm(StorableTextForm, forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
 

@@ -32,10 +32,12 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from caregiver import audit
 from caregiver.models import Child, User
+from caregiver.text import validate_storable_text
 from seizures.forms import EpisodeForm
 from seizures.models import CLOCK_SKEW, JOIN_WINDOW, MAX_DURATION, Episode, JoinedStart
 from seizures.recording import ClientUUIDConflict, save_once, soft_delete
@@ -167,6 +169,7 @@ def _apply(episode: Episode, data: dict, fields: frozenset | set) -> list[str]:
         elif name in TEXT_FIELDS:
             if not isinstance(value, str) or len(value) > TEXT_FIELDS[name]:
                 raise _error(name, _("Use text of at most %(n)d characters.") % {"n": TEXT_FIELDS[name]})
+            _storable(name, value)
         elif name == "path":
             value = _path(value)
         elif name == "rescue_given_at":
@@ -184,6 +187,14 @@ def _apply(episode: Episode, data: dict, fields: frozenset | set) -> list[str]:
     return changed
 
 
+def _storable(name: str, value: str) -> None:
+    try:
+        validate_storable_text(value)
+    except ValidationError as error:
+        label = capfirst(Episode._meta.get_field(name).verbose_name)
+        raise _error(name, f"{label}: {error.messages[0]}") from None
+
+
 def _end(episode: Episode, data: dict) -> None:
     """Stores how long the seizure lasted: given, or from its stored start to `ended_at` (a
     timer left running over a day is saved with the duration unknown, as on the timer)."""
@@ -197,6 +208,8 @@ def _end(episode: Episode, data: dict) -> None:
         if ended_at > timezone.now() + CLOCK_SKEW:
             raise _error("ended_at", _("This time is in the future."))
         elapsed = (ended_at - episode.started_at).total_seconds()
+        if elapsed < 0:
+            raise _error("ended_at", _("The seizure’s end (ended_at) is before its start; check the times."))
         episode.duration_seconds = max(1, round(elapsed)) if elapsed <= MAX_DURATION.total_seconds() else None
     else:
         raise _error("duration_seconds", _("Say how long the seizure lasted (null when not known) or when it ended."))

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caregiver import audit
 from caregiver.access import AuthedRequest
 from caregiver.export import user_export
-from caregiver.forms import ConfirmPasswordForm, PasswordChangeForm, SignupForm
+from caregiver.forms import ConfirmPasswordForm, PasswordChangeForm, PasswordResetForm, SignupForm
 from caregiver.models import Child, Membership, Role, User
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def _create_or_warn_owner(request: HttpRequest, form: SignupForm) -> User | None
 
 
 class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
