@@ -321,3 +321,48 @@ def test_an_entry_for_a_child_no_longer_on_the_account_is_kept_and_explained(new
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".outbox-problem")).to_contain_text("no longer on your account")
     assert not Episode.objects.exists()
+
+
+def kept_count(page, path: str) -> int | None:
+    """Today's count in the phone's copy of a page (the service worker's), if it has one."""
+    return page.evaluate(
+        """async (path) => {
+            const kept = await caches.match(path, { cacheName: 'seizure-log-pages' });
+            const found = kept && (await kept.text()).match(/data-today-count>(\\d+)</);
+            return found ? Number(found[1]) : null;
+        }""",
+        path,
+    )
+
+
+def test_the_phones_copy_counts_entries_sent_and_waiting_after_a_reopen_offline(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    errors = watch_for_errors(page, offline=True)
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    last = page.locator("#last-heading + p")
+    expect(last).to_have_text("No seizures logged yet.")
+    context.set_offline(True)
+    tally = page.get_by_role("button", name="Count one seizure now")
+    for _ in range(3):
+        tally.click()
+    expect(status(page)).to_contain_text("(3 waiting)")
+    expect(last).to_have_text("The latest seizures are on this phone, waiting to be sent.")
+
+    context.set_offline(False)
+    expect(status(page)).to_have_text(SAVED, timeout=15_000)
+    assert Episode.objects.count() == 3
+    eventually(page, lambda: kept_count(page, home) == 3)  # the copy was fetched again
+
+    context.set_offline(True)
+    tally.click()  # one more, waiting on the phone
+    expect(status(page)).to_contain_text("(1 waiting)")
+    page.reload()
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("[data-today-count]")).to_have_text("4")
+    expect(status(page)).to_have_text(WAITING)
+    assert WAITING.search(status(page).inner_text()).group(1) == "1"
+    expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
+    expect(last).to_contain_text("+1")
+    assert errors == []

@@ -186,6 +186,13 @@
     });
     base = Math.max(0, base);
     if (count.textContent !== String(base)) count.textContent = String(base);
+    var none = document.querySelector("[data-none-logged]");
+    if (none) {
+      // Never "no seizures" beside seizures this phone holds.
+      none.dataset.none = none.dataset.none || none.textContent;
+      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo"; });
+      none.textContent = held ? none.dataset.onPhone : none.dataset.none;
+    }
     var words = document.querySelector("[data-count-words]");
     if (words) words.textContent = base === 1 ? words.dataset.one : words.dataset.other;
     var undo = document.querySelector("form[data-undo]");

@@ -1,5 +1,6 @@
 // The installable app on the page's side: registers the service worker, asks it to keep the
-// pages this page names for offline use, says when a page is the phone's copy or the phone is
+// pages this page names for offline use (and to fetch its copies again once entries reach the
+// server, so that they never show a day without them), says when a page is the phone's copy or the phone is
 // offline, and removes the family's kept pages whenever a page is seen signed out.
 (function () {
   "use strict";
@@ -39,6 +40,21 @@
     }).then(function () {
       html.dataset.offlineReady = "true";
     });
+  }
+
+  // Has the service worker fetch its copies again while online: every kept page once entries
+  // reached the server ("refresh": a copy opened with no network must count them; the page's
+  // script adds only what is still on the phone), and when the app is shown again, the pages
+  // this page names whose copy is getting old ("keep").
+  function refreshCopies(message) {
+    if (!signedIn || navigator.onLine === false || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) ask(registration.active, message);
+    });
+  }
+
+  function shown() {
+    refreshCopies({ type: "keep", urls: keptPages() });
   }
 
   // A page seen signed out (online, from the network) means this phone's copies of family
@@ -81,6 +97,9 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (navigator.onLine === false) event.preventDefault();
   });
+  document.addEventListener("outbox:sent", function () { refreshCopies({ type: "refresh" }); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") shown(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) shown(); });
   window.addEventListener("online", offlineNote);
   window.addEventListener("offline", offlineNote);
   document.addEventListener("DOMContentLoaded", function () {
