@@ -356,6 +356,10 @@ def test_the_phones_copy_counts_entries_sent_and_waiting_after_a_reopen_offline(
     eventually(page, lambda: kept_count(page, home) == 3)  # the copy was fetched again
 
     context.set_offline(True)
+    page.reload()  # what the issue saw: "All entries are saved." beside "Today: 0"
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("[data-today-count]")).to_have_text("3")
+    expect(status(page)).to_have_text(SAVED)
     tally.click()  # one more, waiting on the phone
     expect(status(page)).to_contain_text("(1 waiting)")
     page.reload()
@@ -365,4 +369,7 @@ def test_the_phones_copy_counts_entries_sent_and_waiting_after_a_reopen_offline(
     assert WAITING.search(status(page).inner_text()).group(1) == "1"
     expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
     expect(last).to_contain_text("+1")
+    page.goto(f"{home}seizures/")  # every kept page was fetched again, the timeline too
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
     assert errors == []
