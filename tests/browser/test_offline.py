@@ -373,3 +373,25 @@ def test_the_phones_copy_counts_entries_sent_and_waiting_after_a_reopen_offline(
     expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
     expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
     assert errors == []
+
+
+def test_the_app_shown_again_online_refreshes_an_old_copy(new_context, child, owner, caregiver_user) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    assert kept_count(page, home) == 0
+    # The copy is made to look an hour old, as after a night in the background...
+    page.evaluate(
+        """async (path) => {
+            const cache = await caches.open('seizure-log-pages');
+            const kept = await cache.match(path);
+            const headers = new Headers(kept.headers);
+            headers.set('sw-kept-at', String(Date.now() - 3600 * 1000));
+            await cache.put(path, new Response(await kept.text(), { headers }));
+        }""",
+        home,
+    )
+    make_episode(child, started_at=timezone.now(), logged_by=caregiver_user)  # ...while Gran logged one
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the app is shown again
+    eventually(page, lambda: kept_count(page, home) == 1)

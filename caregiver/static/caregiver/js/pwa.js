@@ -53,10 +53,6 @@
     });
   }
 
-  function shown() {
-    refreshCopies({ type: "keep", urls: keptPages() });
-  }
-
   // A page seen signed out (online, from the network) means this phone's copies of family
   // pages belong to nobody signed in: remove them. Unsent entries stay (they ask for a sign-in).
   function forgetWhenSignedOut() {
@@ -98,8 +94,9 @@
     if (navigator.onLine === false) event.preventDefault();
   });
   document.addEventListener("outbox:sent", function () { refreshCopies({ type: "refresh" }); });
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") shown(); });
-  window.addEventListener("pageshow", function (event) { if (event.persisted) shown(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") refreshCopies({ type: "keep", urls: keptPages() });
+  });
   window.addEventListener("online", offlineNote);
   window.addEventListener("offline", offlineNote);
   document.addEventListener("DOMContentLoaded", function () {
