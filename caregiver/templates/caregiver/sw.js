@@ -181,7 +181,7 @@ function refreshAll() {
     refreshing = refreshKept().finally(() => { refreshing = null; });
     return refreshing;
   }
-  if (!nextRound) nextRound = refreshing.then(() => { nextRound = null; return refreshAll(); });
+  if (!nextRound) nextRound = refreshing.catch(() => null).then(() => { nextRound = null; return refreshAll(); });
   return nextRound;
 }
 

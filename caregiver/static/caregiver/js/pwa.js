@@ -1,7 +1,8 @@
 // The installable app on the page's side: registers the service worker, asks it to keep the
 // pages this page names for offline use (and to fetch its copies again once entries reach the
-// server, so that they never show a day without them), says when a page is the phone's copy or the phone is
-// offline, and removes the family's kept pages whenever a page is seen signed out.
+// server, so that they never show a day without them), says when a page is the phone's copy
+// or the phone is offline, and removes the family's kept pages whenever a page is seen signed
+// out.
 (function () {
   "use strict";
 
