@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caregiver.lockout import password_confirmed
-from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names
+from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names, time_zone_renames
 from caregiver.text import StorableTextForm
 
 
@@ -54,6 +56,7 @@ class ChildForm(StorableTextForm, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Household time zone"),
         help_text=_("Days and charts are counted in this time zone."),
+        error_messages={"required": _("Choose the time zone your household lives in, so days and times are right.")},
     )
 
     class Meta:
@@ -79,10 +82,23 @@ class ChildForm(StorableTextForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
+        field = self.fields["time_zone"]
+        field.choices = [(name, zone_label(name)) for name in time_zone_names()]
         if self.instance.pk is None:
-            # static caregiver/js/app.js preselects the browser's own zone for a new child.
-            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+            # Never an arbitrary zone by default: with scripts, static caregiver/js/app.js picks
+            # the browser's own (under its current name); without, the parent chooses.
+            field.choices = [("", _("Choose…")), *field.choices]
+            field.widget.attrs["data-browser-time-zone"] = json.dumps(time_zone_renames())
+        else:
+            local = timezone.localtime(timezone=self.instance.zone)
+            field.help_text = _("%(zone)s — now %(time)s. Days and charts are counted in this time zone.") % {
+                "zone": zone_label(self.instance.time_zone),
+                "time": local.strftime("%H:%M"),
+            }
+
+
+def zone_label(name: str) -> str:
+    return name.replace("_", " ")
 
 
 class InviteForm(StorableTextForm, forms.Form):

@@ -8,6 +8,7 @@ import uuid
 import zoneinfo
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -22,6 +23,20 @@ INVITATION_LIFETIME = timedelta(days=7)
 @cache
 def time_zone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
+
+
+@cache
+def time_zone_renames() -> dict[str, str]:
+    """Old zone names and the names the tz database uses now ("Asia/Calcutta" → "Asia/Kolkata"),
+    from its compiled source (tzdata.zi) on the zone search path; empty where there is none.
+    Browsers often report the old names (Chromium's ICU does)."""
+    for folder in zoneinfo.TZPATH:
+        source = Path(folder) / "tzdata.zi"
+        if source.is_file():
+            known = set(time_zone_names())
+            links = (line.split() for line in source.read_text().splitlines() if line.startswith("L "))
+            return {old: new for _, new, old in links if old in known and new in known}
+    return {}
 
 
 def validate_time_zone(value: str) -> None:

@@ -338,6 +338,7 @@
     await releaseStale(locked);
     var before = [state.offline, state.signedOut].join();
     var sent = false;
+    var acked = 0;
     for (;;) {
       if (navigator.onLine === false) { state.offline = true; break; }
       var entry = await claimNext();
@@ -349,6 +350,7 @@
         state.failures = 0;
         state.offline = false;
         state.signedOut = false;
+        acked += 1;
         acknowledged(entry, result.answer);
       }
       if (result.outcome === "signin") { state.signedOut = true; break; }
@@ -366,6 +368,8 @@
       changed();
     }
     if (sent || [state.offline, state.signedOut].join() !== before) changed();
+    // pwa.js has the phone's copies of the pages fetched again, so that they count these.
+    if (acked) document.dispatchEvent(new CustomEvent("outbox:sent"));
   }
 
   // Sends what waits, unless this page is signed out. Resolves when this round is over.
