@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names
+from caregiver.lockout import password_confirmed
+from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names, time_zone_renames
+from caregiver.text import StorableTextForm
 
 
-class SignupForm(auth_forms.BaseUserCreationForm):
+class SignupForm(StorableTextForm, auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "name"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists. Sign in instead."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        """An address that already has an account is no error here: saying so would tell anyone
+        who has an account. The view answers as for a new address and e-mails the owner."""
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches active people whose password was never set, which Django's own form
+    skips: those an import (`import_child`) brought here choose their first password this way."""
+
+    def get_users(self, email: str):
+        wanted = _canonical(email)
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _canonical(user.email) == wanted)
+
+
+def _canonical(email: str) -> str:
+    # As Django's form compares: iexact alone can match other spellings on some databases.
+    return unicodedata.normalize("NFKC", email).casefold()
 
 
 class DateInput(forms.DateInput):
@@ -29,10 +52,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(StorableTextForm, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Household time zone"),
         help_text=_("Days and charts are counted in this time zone."),
+        error_messages={"required": _("Choose the time zone your household lives in, so days and times are right.")},
     )
 
     class Meta:
@@ -58,13 +82,26 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name.replace("_", " ")) for name in time_zone_names()]
+        field = self.fields["time_zone"]
+        field.choices = [(name, zone_label(name)) for name in time_zone_names()]
         if self.instance.pk is None:
-            # static caregiver/js/app.js preselects the browser's own zone for a new child.
-            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+            # Never an arbitrary zone by default: with scripts, static caregiver/js/app.js picks
+            # the browser's own (under its current name); without, the parent chooses.
+            field.choices = [("", _("Choose…")), *field.choices]
+            field.widget.attrs["data-browser-time-zone"] = json.dumps(time_zone_renames())
+        else:
+            local = timezone.localtime(timezone=self.instance.zone)
+            field.help_text = _("%(zone)s — now %(time)s. Days and charts are counted in this time zone.") % {
+                "zone": zone_label(self.instance.time_zone),
+                "time": local.strftime("%H:%M"),
+            }
 
 
-class InviteForm(forms.Form):
+def zone_label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+class InviteForm(StorableTextForm, forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
 
@@ -102,16 +139,32 @@ class ConfirmByNameForm(forms.Form):
 
 
 class ConfirmPasswordForm(forms.Form):
+    """The signed-in user's password, checked through the sign-in lockout."""
+
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirmed(self.request, password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's, with the old password checked through the sign-in lockout."""
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirmed(self.request, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

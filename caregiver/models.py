@@ -8,6 +8,7 @@ import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -26,6 +27,20 @@ def time_zone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
 
+@cache
+def time_zone_renames() -> dict[str, str]:
+    """Old zone names and the names the tz database uses now ("Asia/Calcutta" → "Asia/Kolkata"),
+    from its compiled source (tzdata.zi) on the zone search path; empty where there is none.
+    Browsers often report the old names (Chromium's ICU does)."""
+    for folder in zoneinfo.TZPATH:
+        source = Path(folder) / "tzdata.zi"
+        if source.is_file():
+            known = set(time_zone_names())
+            links = (line.split() for line in source.read_text().splitlines() if line.startswith("L "))
+            return {old: new for _, new, old in links if old in known and new in known}
+    return {}
+
+
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
@@ -34,9 +49,13 @@ def validate_time_zone(value: str) -> None:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def matching(self, address: str) -> models.QuerySet[User]:
+        """The accounts sign-in finds for a typed address: case-insensitively, as the database
+        folds case (PostgreSQL's UPPER() also folds a dotless ı to I; SQLite's folds ASCII only)."""
+        return self.filter(email__iexact=address)
+
     def get_by_natural_key(self, username: str | None) -> User:
-        # Sign-in is case-insensitive on the e-mail address.
-        return self.get(email__iexact=username or "")
+        return self.matching(username or "").get()
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:

@@ -163,8 +163,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # Django's sign-in form calls the e-mail field that
 AXES_USERNAME_CALLABLE = "caregiver.lockout.attempted_email"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts key on the client's address. Each trusted reverse proxy appends the address it
+# received from to X-Forwarded-For, so the client is the entry the outermost proxy wrote,
+# TRUSTED_PROXY_COUNT from the right; anything left of it is whatever the client sent.
+# python-ipware counts only the proxies listed in the header (one fewer), and non-strict it
+# still reads from the right when a client sent a header of its own. Without a proxy the
+# header is the client's own words: only the connection's address counts.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and not BEHIND_PROXY):
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more, and above 0 only with BEHIND_PROXY=true")
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions slide: a parent who opens the app at least once every SESSION_DAYS stays signed
 # in (caregiver.middleware refreshes the expiry at most once a day, not on every request).
@@ -181,7 +195,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.text import Truncator, slugify
 
+from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from education.loading import FACTSHEET_PREFIX, Report, apply
 from education.models import Article, Status
 
@@ -145,16 +146,11 @@ def parse_sheet(text: str) -> Sheet:
 def read_sheet(path: Path) -> Sheet:
     """Read and parse `path`; every way a file can be unusable raises SheetError."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise SheetError(f"{path} is a folder, not a file.")
-        if size > MAX_BYTES:
-            raise SheetError(f"{path} is {size:,} bytes; a fact sheet may be at most {MAX_BYTES:,} bytes.")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SheetError(f"{path} does not exist.") from None
-    except OSError as error:
-        raise SheetError(f"{path} cannot be read: {error.strerror}.") from None
+        raw = read_regular_file(path, MAX_BYTES)
+    except FileTooLarge as error:
+        raise SheetError(f"{error}; a fact sheet may be at most {MAX_BYTES:,} bytes.") from None
+    except FileRefused as error:
+        raise SheetError(str(error)) from None
     # A NUL byte never occurs in text; checked before decoding so a PDF or an image is named as
     # binary rather than as text in the wrong encoding.
     if b"\x00" in raw:

@@ -18,15 +18,19 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.core.validators import validate_email
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 
+from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
+from caregiver.text import storable
 from seizures.models import Cluster, Episode, Treatment
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
 MAX_BYTES = 512 * 1024 * 1024
+NAME_LENGTH = User._meta.get_field("name").max_length
 # Records of the child, in the order an import must create them (clusters before episodes).
 SECTIONS: dict[str, type[models.Model]] = {
     "memberships": Membership,
@@ -94,15 +98,17 @@ def write_export(child: Child, path: Path) -> None:
 def read_document(path: Path) -> dict:
     """The parsed file, or BackupError with a message a person can act on."""
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise BackupError(f"cannot read {path}: {error.strerror}") from None
-    if size > MAX_BYTES:
-        raise BackupError(f"{path} is {size:,} bytes; the limit is {MAX_BYTES:,}")
+        raw = read_regular_file(path, MAX_BYTES)
+    except FileTooLarge as error:
+        raise BackupError(f"{error}; the limit is {MAX_BYTES:,}") from None
+    except FileRefused as error:
+        raise BackupError(str(error)) from None
     try:
-        document = json.loads(path.read_bytes().decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BackupError(f"{path} is not a child export (not UTF-8 JSON: {error})") from None
+    except RecursionError:
+        raise BackupError(f"{path} is not a child export (its JSON is nested too deeply)") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f"{path} is not a child export from this app")
     if document.get("version") != VERSION:
@@ -146,6 +152,10 @@ def _build(model: type[models.Model], row: dict, users: dict[str, User], cluster
             value = lookup.get(str(value)) if value is not None else None
         elif value is not None and not isinstance(field, models.JSONField):
             value = field.to_python(value)
+            # Django checks a TextField's max_length only in forms: held to the forms' limits here.
+            if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+                name = f"{model._meta.model_name} {field.name}"
+                raise ValidationError(f"{name} is {len(value):,} characters; the limit is {field.max_length:,}")
         values[field.name] = value
     obj = model(**values)
     relations = [f.name for f in model._meta.fields if f.is_relation]
@@ -153,9 +163,47 @@ def _build(model: type[models.Model], row: dict, users: dict[str, User], cluster
     return obj
 
 
+def _unstorable_at(document: dict) -> str | None:
+    """Where the first text that no database can store sits ("episodes[3].notes"), if any.
+    Walked without recursion: a document can nest as deep as the JSON parser allowed."""
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if not storable(value):
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not storable(key):
+                    return f"a field name in {where or 'the file'}"
+                stack.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
+def _person(person: dict) -> tuple[str, str]:
+    """A person's e-mail address and name, held to the sign-up form's rules."""
+    email = str(person["email"]).strip().lower()
+    name = str(person.get("name", ""))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise BackupError(f"a person has no valid e-mail address ({email!r}); nothing was imported") from None
+    if len(name) > NAME_LENGTH:
+        raise BackupError(f"the name of {email} is over {NAME_LENGTH} characters; nothing was imported")
+    return email, name
+
+
 def import_child(document: dict) -> tuple[Child, bool]:
     """Recreate the child from `document`; returns (child, created). A child that is already
     here (same id) is left exactly as it is, so importing a file twice changes nothing."""
+    where = _unstorable_at(document)
+    if where is not None:
+        raise BackupError(
+            f"the file holds text that cannot be stored (a null character or a broken one) at {where}; "
+            "nothing was imported"
+        )
     try:
         child_id = uuid.UUID(str(document["child"].get("public_id")))
     except ValueError:
@@ -167,11 +215,11 @@ def import_child(document: dict) -> tuple[Child, bool]:
         with transaction.atomic(), _stored_timestamps():
             users = {}
             for person in document["people"]:
-                email = str(person["email"]).strip().lower()
+                email, name = _person(person)
                 user = User.objects.filter(email__iexact=email).first()
                 if user is None:
                     # A new person signs in after choosing a password through "forgotten password".
-                    user = User(email=email, name=str(person.get("name", ""))[:100])
+                    user = User(email=email, name=name)
                     user.set_unusable_password()
                     user.save()
                 users[email] = user
@@ -190,6 +238,8 @@ def import_child(document: dict) -> tuple[Child, bool]:
     except ValidationError as error:
         problems = "; ".join(error.messages)
         raise BackupError(f"the file holds invalid records ({problems}); nothing was imported") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except DataError as error:
+        raise BackupError(f"the database refused a value in the file ({error}); nothing was imported") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise BackupError(f"the file is damaged ({error!r}); nothing was imported") from None
     return child, True

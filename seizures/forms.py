@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caregiver.forms import DateInput
 from caregiver.models import Child
+from caregiver.text import StorableTextForm
 from seizures.models import Episode, Treatment
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, SIGNS, Colour, Limb, Region, Side
 
@@ -89,7 +90,7 @@ def format_offset(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class EpisodeForm(forms.ModelForm):
+class EpisodeForm(StorableTextForm, forms.ModelForm):
     """Log a past seizure, or edit any episode.
 
     Start in the child's time zone; duration as minutes and seconds or "unknown"; the
@@ -268,8 +269,12 @@ class MoveForm(forms.Form):
     region = forms.ChoiceField(choices=Region.choices)
 
 
-class RescueForm(forms.Form):
-    rescue_medicine = forms.CharField(label=_("Rescue medicine given"), max_length=200)
+class RescueForm(StorableTextForm, forms.Form):
+    rescue_medicine = forms.CharField(
+        label=_("Rescue medicine given"),
+        max_length=200,
+        error_messages={"required": _("Say which medicine was given.")},
+    )
 
 
 class ClientUUIDForm(forms.Form):
@@ -282,7 +287,7 @@ class TallyUndoForm(forms.Form):
     episode = forms.UUIDField()
 
 
-class TreatmentForm(forms.ModelForm):
+class TreatmentForm(StorableTextForm, forms.ModelForm):
     class Meta:
         model = Treatment
         fields = ["kind", "name", "dose", "started_on", "stopped_on", "notes"]

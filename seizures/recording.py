@@ -16,13 +16,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from caregiver import audit
 from caregiver.models import Child, User
+from caregiver.text import validate_storable_text
 from seizures.forms import EpisodeForm, TreatmentForm
 from seizures.models import (
     CLUSTER_GAP,
@@ -38,6 +41,10 @@ from seizures.signs import MAX_PATH_STEPS, SIGNS, Limb, Side
 
 # Fields the model's own checks leave to the writer (set here, never from what was sent).
 MODEL_CHECK_EXCLUDE = ["child", "cluster", "logged_by", "client_uuid", "public_id"]
+# Text typed freely (not a choice), which the storable-text rule checks.
+FREE_TEXT_FIELDS = [
+    f.name for f in Episode._meta.fields if isinstance(f, models.CharField | models.TextField) and not f.choices
+]
 
 
 class ClientUUIDConflict(Exception):
@@ -117,8 +124,10 @@ def apply_changes(episode: Episode, changes: dict[str, Any]) -> list[str]:
 
 def duration_until(episode: Episode, ended_at: datetime) -> int | None:
     """Whole seconds from the stored start to `ended_at`, at least one; unknown (None) for a
-    timer left running over MAX_DURATION."""
+    timer left running over MAX_DURATION. ValidationError for an end before the start."""
     elapsed = (ended_at - episode.started_at).total_seconds()
+    if elapsed < 0:
+        raise ValidationError({"ended_at": [_("The seizure’s end (ended_at) is before its start; check the times.")]})
     return max(1, round(elapsed)) if elapsed <= MAX_DURATION.total_seconds() else None
 
 
@@ -129,7 +138,16 @@ def _end(episode: Episode, *, ended_at: datetime | None = None, duration_seconds
 
 
 def check(episode: Episode) -> None:
-    """The model's own rules (Episode.clean()); ValidationError lists what is wrong."""
+    """The one rule for storable text, then the model's own rules (Episode.clean());
+    ValidationError lists what is wrong. For values that did not come through a form."""
+    errors = {}
+    for name in FREE_TEXT_FIELDS:
+        try:
+            validate_storable_text(getattr(episode, name))
+        except ValidationError as error:
+            errors[name] = [f"{capfirst(Episode._meta.get_field(name).verbose_name)}: {error.messages[0]}"]
+    if errors:
+        raise ValidationError(errors)
     episode.full_clean(exclude=MODEL_CHECK_EXCLUDE, validate_unique=False, validate_constraints=False)
 
 
@@ -315,7 +333,8 @@ def end(child: Child, user: User, episode_id: UUID) -> tuple[Episode, bool]:
         if not episode.in_progress:
             return episode, False
         elapsed = episode.elapsed_seconds()
-        _end(episode, ended_at=timezone.now())
+        # A start a phone stamped slightly ahead of the server's clock is not "after" the end.
+        _end(episode, ended_at=max(timezone.now(), episode.started_at))
         episode.save()
         audit.record(user, "edit", child=child, obj=episode, summary=f"Timer: ended after {elapsed} seconds")
     return episode, True

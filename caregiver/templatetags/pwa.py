@@ -38,6 +38,8 @@ def outbox_config(context) -> SafeString:
                     "%(n)s entries on this phone were logged by someone else. They are sent when that person signs in."
                 ),
                 "refused": _("Not saved — the server refused it:"),
+                "set_aside": _("Not saved — set aside after %(n)s failed tries, so the entries behind it could go:"),
+                "server_failed": _("The server failed on this entry."),
                 "forbidden": _("Your role on this child’s care team no longer lets you log seizures."),
                 "gone": _("This child is no longer on your account (removed from the care team, or deleted)."),
                 "notice": _("Note:"),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection, transaction
+from django.core.mail import send_mail
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,8 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caregiver import audit
 from caregiver.access import AuthedRequest
 from caregiver.export import user_export
-from caregiver.forms import ConfirmPasswordForm, SignupForm
-from caregiver.models import Child, Membership, Role
+from caregiver.forms import ConfirmPasswordForm, PasswordChangeForm, PasswordResetForm, SignupForm
+from caregiver.models import Child, Membership, Role, User
+
+logger = logging.getLogger(__name__)
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -53,16 +60,54 @@ def signup(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"email": request.GET.get("email", "")}
     )
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend=MODEL_BACKEND)
+        user = _create_or_warn_owner(request, form)
+        if user is not None:
+            login(request, user, backend=MODEL_BACKEND)
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect(safe_next(request, reverse("home")))
     return render(request, "registration/signup.html", {"form": form, "next": safe_next(request, "")})
 
 
+def _create_or_warn_owner(request: HttpRequest, form: SignupForm) -> User | None:
+    """The new account; or None, when the address already has one (as sign-in matches it):
+    then its owner is told by e-mail, and the visitor sees what a new address would see, so
+    sign-up never reveals who has an account. The password is hashed either way, so the
+    answer takes as long."""
+    user = form.save(commit=False)
+    if not User.objects.matching(user.email).exists():
+        try:
+            with transaction.atomic():
+                user.save()
+            return user
+        except IntegrityError:  # the same address signed up a moment ago
+            pass
+    context = {
+        "sign_in": request.build_absolute_uri(reverse("login")),
+        "reset": request.build_absolute_uri(reverse("password_reset")),
+    }
+    try:
+        send_mail(
+            _("Someone tried to sign up with your address"),
+            render_to_string("registration/signup_taken_email.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+    except OSError:  # SMTP trouble must not make this answer differ from a new address's
+        logger.exception("Could not e-mail the owner of an address used to sign up again")
+    return None
+
+
 class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"request": self.request}
 
 
 @require_GET
@@ -109,7 +154,7 @@ def _children_only_owned_by(user) -> list[Child]:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, user=user)
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, request=request)
     sole = _children_only_owned_by(user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -7,7 +7,7 @@ import json
 import logging
 from uuid import UUID
 
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -31,8 +31,10 @@ def sync(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     POST: one entry. 201 when it created a record, 200 for a change, a replay or nothing to
     do — always `{"client_uuid": ..., "status": "saved" | "joined"}`, so the phone deletes the
     entry only on an answer that names it. 400 with readable `errors` (nothing saved); 409 for
-    a client UUID of another child (nothing changed). GET: a fresh CSRF token, which the phone
-    asks for when a send was refused with 403."""
+    a client UUID of another child (nothing changed); 422 for values the database refused
+    (never worth resending); 503 while the database is busy and 500 for any other failure
+    (both worth resending). GET: a fresh CSRF token, which the phone asks for when a send was
+    refused with 403."""
     child = child_for(request, child_id, Need.WRITE)
     if request.method == "GET":
         return JsonResponse({"csrf_token": get_token(request)})
@@ -56,6 +58,18 @@ def sync(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     except ClientUUIDConflict:
         message = _("This entry’s key belongs to another child’s record, so nothing was saved.")
         return JsonResponse({"status": "conflict", "message": message, "errors": {}}, status=409)
+    except DatabaseError:
+        # The database refused this entry's values (the checks above missed something): sent
+        # again it would fail again, so the phone sets it aside for the person instead.
+        logger.exception("Sync entry refused by the database")
+        message = _("The server cannot store this entry as it is, so nothing was saved.")
+        return JsonResponse({"status": "unstorable", "message": message, "errors": {}}, status=422)
+    except Exception:
+        # Anything else may pass: the phone keeps the entry, sends the others, and sets this
+        # one aside after several failures in a row.
+        logger.exception("Sync entry failed")
+        message = _("The server failed on this entry; nothing was saved.")
+        return JsonResponse({"status": "failed", "message": message, "errors": {}}, status=500)
     return JsonResponse(_answer(child, outcome), status=201 if outcome.result.created else 200)
 
 

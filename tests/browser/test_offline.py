@@ -321,3 +321,77 @@ def test_an_entry_for_a_child_no_longer_on_the_account_is_kept_and_explained(new
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".outbox-problem")).to_contain_text("no longer on your account")
     assert not Episode.objects.exists()
+
+
+def kept_count(page, path: str) -> int | None:
+    """Today's count in the phone's copy of a page (the service worker's), if it has one."""
+    return page.evaluate(
+        """async (path) => {
+            const kept = await caches.match(path, { cacheName: 'seizure-log-pages' });
+            const found = kept && (await kept.text()).match(/data-today-count>(\\d+)</);
+            return found ? Number(found[1]) : null;
+        }""",
+        path,
+    )
+
+
+def test_the_phones_copy_counts_entries_sent_and_waiting_after_a_reopen_offline(new_context, child, owner) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    errors = watch_for_errors(page, offline=True)
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    last = page.locator("#last-heading + p")
+    expect(last).to_have_text("No seizures logged yet.")
+    context.set_offline(True)
+    tally = page.get_by_role("button", name="Count one seizure now")
+    for _ in range(3):
+        tally.click()
+    expect(status(page)).to_contain_text("(3 waiting)")
+    expect(last).to_have_text("The latest seizures are on this phone, waiting to be sent.")
+
+    context.set_offline(False)
+    expect(status(page)).to_have_text(SAVED, timeout=15_000)
+    assert Episode.objects.count() == 3
+    eventually(page, lambda: kept_count(page, home) == 3)  # the copy was fetched again
+
+    context.set_offline(True)
+    page.reload()  # what the issue saw: "All entries are saved." beside "Today: 0"
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("[data-today-count]")).to_have_text("3")
+    expect(status(page)).to_have_text(SAVED)
+    tally.click()  # one more, waiting on the phone
+    expect(status(page)).to_contain_text("(1 waiting)")
+    page.reload()
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("[data-today-count]")).to_have_text("4")
+    expect(status(page)).to_have_text(WAITING)
+    assert WAITING.search(status(page).inner_text()).group(1) == "1"
+    expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
+    expect(last).to_contain_text("+1")
+    page.goto(f"{home}seizures/")  # every kept page was fetched again, the timeline too
+    expect(page.locator("[data-offline-note]")).to_contain_text("copy saved on this phone")
+    expect(page.locator("main")).not_to_contain_text("No seizures logged yet")
+    assert errors == []
+
+
+def test_the_app_shown_again_online_refreshes_an_old_copy(new_context, child, owner, caregiver_user) -> None:
+    context = new_context(owner)
+    page = context.new_page()
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    assert kept_count(page, home) == 0
+    # The copy is made to look an hour old, as after a night in the background...
+    page.evaluate(
+        """async (path) => {
+            const cache = await caches.open('seizure-log-pages');
+            const kept = await cache.match(path);
+            const headers = new Headers(kept.headers);
+            headers.set('sw-kept-at', String(Date.now() - 3600 * 1000));
+            await cache.put(path, new Response(await kept.text(), { headers }));
+        }""",
+        home,
+    )
+    make_episode(child, started_at=timezone.now(), logged_by=caregiver_user)  # ...while Gran logged one
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the app is shown again
+    eventually(page, lambda: kept_count(page, home) == 1)

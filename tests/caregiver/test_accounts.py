@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import re
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.contrib.auth import get_user
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 
 from caregiver.models import User
 from tests.conftest import PASSWORD, make_user
@@ -36,13 +39,38 @@ def test_signup_rejects_weak_passwords_with_a_clear_message(client, db, password
     assert not User.objects.exists()
 
 
-def test_signup_refuses_an_address_already_in_use(client, owner) -> None:
-    response = client.post(
+def _sign_up(email: str):
+    return Client().post(
         "/accounts/signup/",
-        {"email": owner.email.upper(), "password1": LONG_PASSPHRASE, "password2": LONG_PASSPHRASE},
+        {"email": email, "name": "Jo", "password1": LONG_PASSPHRASE, "password2": LONG_PASSPHRASE},
     )
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+
+
+def _answer(response) -> tuple:
+    return response.status_code, response["Location"], [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_signup_for_a_taken_address_answers_as_for_a_new_one_and_tells_the_owner(owner) -> None:
+    new = _sign_up("new.parent@example.com")
+    taken = _sign_up(owner.email.upper())
+    assert _answer(taken) == _answer(new)
+    assert not get_user(taken.wsgi_request).is_authenticated
+    assert User.objects.count() == 2
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    [warning] = mail.outbox
+    assert warning.to == [owner.email]
+    assert "Someone tried to create a seizure log account with this e-mail address" in warning.body
+    assert "http://testserver/accounts/login/" in warning.body
+    assert "http://testserver/accounts/password/reset/" in warning.body
+
+
+def test_signup_for_a_taken_address_answers_the_same_when_mail_fails(owner, monkeypatch) -> None:
+    def smtp_down(*args, **kwargs):
+        raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("caregiver.views.accounts.send_mail", smtp_down)
+    assert _answer(_sign_up(owner.email)) == _answer(_sign_up("new.parent@example.com"))
 
 
 def test_sign_in_ignores_email_case_and_rotates_session(client, owner) -> None:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+import html
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import time_machine
 
 from caregiver.models import AuditEvent, Child, Membership, Role
+from tests.conftest import make_child
 
 VALID = {
     "name": "Robin",
@@ -27,6 +33,32 @@ def test_new_child_form_offers_the_iana_zones_and_preselects_the_browser_zone(ow
     page = owner_client.get("/children/new/").content.decode()
     assert 'value="Pacific/Auckland"' in page
     assert "data-browser-time-zone" in page
+
+
+def test_new_child_form_starts_on_no_zone_and_asks_for_one(owner_client) -> None:
+    page = owner_client.get("/children/new/").content.decode()
+    select = re.search(r"<select name=\"time_zone\".*?</select>", page, re.S).group(0)
+    # Without scripts it starts on "Choose…", never on an arbitrary zone such as Africa/Abidjan.
+    assert re.findall(r"<option [^>]*selected[^>]*>[^<]*", select) == ['<option value="" selected>Choose…']
+    response = owner_client.post("/children/new/", VALID | {"time_zone": ""})
+    assert response.status_code == 200
+    assert "Choose the time zone your household lives in" in response.content.decode()
+    assert not Child.objects.exists()
+
+
+def test_new_child_form_maps_old_zone_names_browsers_report_to_current_ones(owner_client) -> None:
+    page = owner_client.get("/children/new/").content.decode()
+    renames = json.loads(html.unescape(re.search(r'data-browser-time-zone="([^"]*)"', page).group(1)))
+    assert renames["Asia/Calcutta"] == "Asia/Kolkata"  # what Chromium reports in India
+    assert "America/Chicago" not in renames
+
+
+def test_settings_say_the_zone_and_the_time_there_now(owner_client, owner) -> None:
+    child = make_child(owner, time_zone="America/Chicago")
+    with time_machine.travel(datetime(2026, 12, 1, 20, 5, tzinfo=UTC), tick=False):
+        page = owner_client.get(f"/c/{child.public_id}/settings/").content.decode()
+    assert "America/Chicago — now 14:05." in page
+    assert '<option value="America/Chicago" selected>' in page and "Choose…" not in page
 
 
 def test_unknown_time_zone_is_refused(owner_client) -> None:

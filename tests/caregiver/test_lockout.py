@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import PASSWORD, make_user
@@ -72,3 +74,40 @@ def test_success_resets_the_failure_count(client, owner) -> None:
     for _ in range(4):
         _attempt(client, owner.email, "wrong password")
     assert _attempt(client, owner.email, PASSWORD).status_code == 302
+
+
+def test_every_spelling_that_signs_in_to_an_account_counts_against_its_lockout(client, db) -> None:
+    make_user("ines@example.com")
+    dotless = "ınes@example.com"
+    # PostgreSQL's case-insensitive match folds the dotless ı to I, so that spelling signs in
+    # to ines@…; SQLite's folds ASCII only, so there it is no one's address.
+    signs_in = connection.vendor == "postgresql"
+    assert (_attempt(Client(), dotless, PASSWORD).status_code == 302) is signs_in
+    _fail_five_times(client, dotless)
+    assert _attempt(client, "ines@example.com", PASSWORD).status_code == (429 if signs_in else 302)
+
+
+def _change_password(client, old_password: str):
+    new = "a new passphrase nobody would guess, 2026"
+    form = {"old_password": old_password, "new_password1": new, "new_password2": new}
+    return client.post("/accounts/password/", form, REMOTE_ADDR="203.0.113.5")
+
+
+def _delete_account(client, password: str):
+    return client.post("/account/delete/", {"password": password}, REMOTE_ADDR="203.0.113.5")
+
+
+@pytest.mark.parametrize("confirm", [_change_password, _delete_account], ids=["change-password", "delete-account"])
+def test_password_confirmations_go_through_the_sign_in_lockout(owner_client, owner, confirm) -> None:
+    assert confirm(owner_client, "wrong password").status_code == 200
+    for _ in range(4):
+        confirm(owner_client, "wrong password")
+    response = confirm(owner_client, PASSWORD)
+    assert response.status_code == 429
+    assert "paused for 15 minutes" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    # One lockout: signing in from the same address is paused too.
+    assert _attempt(Client(), owner.email, PASSWORD).status_code == 429
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert confirm(owner_client, PASSWORD).status_code == 302

@@ -69,7 +69,7 @@ def _values(route: str, child, user) -> dict[str, object]:
     for name in _params(route):
         if name == "child_id":
             continue
-        assert name in SWEEP_OBJECTS, f"add a factory for <{name}> to tests/sweep.py"
+        assert name in SWEEP_OBJECTS, f"add a factory for <{name}> to tests/support/sweep.py"
         values[name] = SWEEP_OBJECTS[name](child, user)
     return values
 

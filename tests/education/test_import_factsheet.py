@@ -4,6 +4,7 @@ tests themselves, about an invented condition."""
 
 from __future__ import annotations
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -186,6 +187,17 @@ def test_missing_file_and_folder_are_refused(tmp_path) -> None:
         _import(tmp_path / "nowhere.txt")
     with pytest.raises(CommandError, match="is a folder"):
         _import(tmp_path)
+
+
+@pytest.mark.django_db
+def test_a_device_and_a_fifo_are_refused_in_one_line_without_reading_them(tmp_path) -> None:
+    fifo = tmp_path / "sheet.txt"
+    os.mkfifo(fifo)
+    for path in (Path("/dev/zero"), fifo):  # one never ends, the other waits for a writer
+        with pytest.raises(CommandError) as refused:
+            _import(path)
+        assert str(refused.value) == f"{path} is not a regular file (a device, a pipe or a socket?)."
+    assert _imported() == []
 
 
 @pytest.mark.django_db

@@ -5,58 +5,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caregiver import audit
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, Episode, Treatment
 from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
-
-
-@pytest.fixture
-def history(child, owner, caregiver_user, clinician) -> Child:
-    now = timezone.now().replace(microsecond=123456)
-    cluster = Cluster.objects.create(child=child, started_at=now - timedelta(hours=3), last_at=now - timedelta(hours=2))
-    Episode.objects.create(
-        child=child,
-        started_at=now - timedelta(days=3),
-        duration_seconds=185,
-        apnea=True,
-        jerking=True,
-        jerking_side="left",
-        jerking_limb="arm",
-        path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 70}],
-        rescue_medicine="Buccal midazolam 2.5 mg",
-        rescue_given_at=now - timedelta(days=3) + timedelta(minutes=5),
-        notes='Wörter, emoji 🙂, and a "quote"',
-        logged_by=caregiver_user,
-    )
-    for minutes in (0, 20, 40):
-        Episode.objects.create(
-            child=child,
-            started_at=now - timedelta(hours=3) + timedelta(minutes=minutes),
-            is_tally=True,
-            cluster=cluster,
-            logged_by=owner,
-        )
-    Episode.objects.create(child=child, started_at=now - timedelta(days=1), deleted_at=now, logged_by=owner)
-    Treatment.objects.create(child=child, kind="quinidine", dose="10 mg/kg/day", started_on=date(2026, 4, 1))
-    Treatment.objects.create(
-        child=child, kind="other", name="Levetiracetam", started_on=date(2026, 3, 10), stopped_on=date(2026, 4, 2)
-    )
-    audit.record(owner, "edit", child=child, obj=child, summary="Changed rescue plan")
-    return child
-
 
 STAMPS = ("public_id", "started_at", "rescue_given_at", "received_at", "updated_at", "deleted_at")
 

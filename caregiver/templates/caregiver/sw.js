@@ -74,7 +74,9 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const reply = () => { if (event.ports[0]) event.ports[0].postMessage("done"); };
   if (data.type === "keep" && Array.isArray(data.urls)) {
-    event.waitUntil(refresh(data.urls).then(reply, reply));
+    event.waitUntil(refresh(data.urls, REFRESH_AFTER_MS).then(reply, reply));
+  } else if (data.type === "refresh") {
+    event.waitUntil(refreshAll().then(reply, reply));
   } else if (data.type === "forget") {
     event.waitUntil(caches.delete(PAGE_CACHE).then(reply, reply));
   }
@@ -152,17 +154,39 @@ async function keepPage(cache, response) {
   if (flags.includes("start")) await cache.put(START_KEY, new Response(path));
 }
 
-async function refresh(paths) {
+// Fetches the pages again whose copies are at least `maxAge` milliseconds old.
+async function refresh(paths, maxAge) {
   const cache = await caches.open(PAGE_CACHE);
   await Promise.all(paths.map(async (path) => {
     const url = new URL(path, self.location.origin);
     if (url.origin !== self.location.origin) return;
     const kept = await cache.match(url.pathname);
-    if (kept && Date.now() - Number(kept.headers.get("sw-kept-at")) < REFRESH_AFTER_MS) return;
+    if (kept && Date.now() - Number(kept.headers.get("sw-kept-at")) < maxAge) return;
     try {
       await keepPage(cache, await fetch(url, { credentials: "same-origin", redirect: "manual" }));
     } catch (error) {
       // No network: the page keeps what it has.
     }
   }));
+}
+
+// Entries reached the server: every kept page is fetched again, so that a page reopened with
+// no network counts them (its script adds only what is still on the phone). One round at a
+// time; asks meanwhile share one more round after it, which starts after the last of them.
+let refreshing = null;
+let nextRound = null;
+
+function refreshAll() {
+  if (!refreshing) {
+    refreshing = refreshKept().finally(() => { refreshing = null; });
+    return refreshing;
+  }
+  if (!nextRound) nextRound = refreshing.catch(() => null).then(() => { nextRound = null; return refreshAll(); });
+  return nextRound;
+}
+
+async function refreshKept() {
+  const cache = await caches.open(PAGE_CACHE);
+  const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
+  await refresh(paths.filter((path) => path !== START_KEY), 0);
 }

@@ -174,8 +174,16 @@
 
   async function renderTally() {
     var count = document.querySelector("[data-today-count]");
-    if (!count) return;
+    var none = document.querySelector("[data-none-logged]");
+    if (!count && !none) return;
     var entries = await ours();
+    if (none) {
+      // Never "no seizures" beside seizures this phone holds.
+      none.dataset.none = none.dataset.none || none.textContent;
+      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo"; });
+      none.textContent = held ? none.dataset.onPhone : none.dataset.none;
+    }
+    if (!count) return;
     var server = serverTally();
     var today = day(SL.clock.now());
     var base = server.server_now && day(SL.parseTime(server.server_now)) === today ? server.today_count : 0;

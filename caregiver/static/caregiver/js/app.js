@@ -2,13 +2,17 @@
 (function () {
   "use strict";
 
-  // A new child's time zone defaults to the phone's own.
+  // A new child's time zone starts on the phone's own, under the name the tz database uses
+  // now (the attribute maps old names, which browsers often report, to current ones).
   function preselectTimeZone(root) {
     root.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
+      if (select.value !== "") return; // chosen already (a form shown again with its errors)
+      var renames = {};
+      try { renames = JSON.parse(select.dataset.browserTimeZone || "{}"); } catch (e) { /* none */ }
       var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone && select.value === "UTC" && select.querySelector('option[value="' + zone + '"]')) {
-        select.value = zone;
-      }
+      zone = Object.prototype.hasOwnProperty.call(renames, zone) ? renames[zone] : zone;
+      var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
+      if (option) select.value = zone;
     });
   }
 

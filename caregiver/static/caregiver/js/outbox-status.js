@@ -1,7 +1,8 @@
 // Where this phone's unsent entries stand, on every page: "All entries are saved.", "On this
 // phone — will send when online (3 waiting).", a sign-in to ask for, and each entry the server
-// refused with its reason and what can be done (fix, send again, discard). Also the warning
-// before signing out while entries wait. The entries themselves are outbox.js's.
+// refused or kept failing on, with its reason and what can be done (fix, send again,
+// discard). Also the warning before signing out while entries wait. The entries themselves
+// are outbox.js's.
 (function () {
   "use strict";
 
@@ -47,7 +48,8 @@
   function problemItem(entry) {
     var message = (entry.error && entry.error.message) || "";
     var fix = entry.fix && { href: entry.fix, text: text.fix, className: "button primary" };
-    var shown = item("outbox-problem", entry.label || "", text.refused + " " + message, fix);
+    var said = entry.error && entry.error.set_aside ? fmt(text.set_aside, { n: entry.failures }) : text.refused;
+    var shown = item("outbox-problem", entry.label || "", said + " " + message, fix);
     shown.actions.append(button(text.retry, function () { outbox.retry(entry.id); }));
     shown.actions.append(button(text.discard, function (event) {
       // Two steps: one stray tap must not delete an entry.

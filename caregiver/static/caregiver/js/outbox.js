@@ -1,12 +1,14 @@
 // The outbox: every entry a page makes is written to IndexedDB on this phone *before* it is
 // sent, and deleted only when the server answers 2xx naming the entry's client UUID. Network
-// errors, 5xx and anything unexpected keep it for later; a refusal (400, 403, 404, 409) keeps
-// it too, shown with the server's reason until the person fixes, retries or discards it; a
-// lost sign-in keeps everything and asks them to sign in. Entries are sent from the page
-// itself — on load, when the network comes back, when the page is shown again, and on a
-// timer — one at a time and by one tab at a time (a Web Lock); the server saving each client
-// UUID once is the real guarantee against doubles. Nothing here knows what an entry means: it
-// is a URL, a JSON body and a key. window.SeizureLog.outbox is its interface.
+// errors, 5xx and anything unexpected keep it for later; a refusal (400, 403, 404, 409, 422)
+// keeps it too, shown with the server's reason until the person fixes, retries or discards
+// it, and so does an entry the server failed on several times in a row (set aside, so one bad
+// entry never holds back the others behind it); a lost sign-in keeps everything and asks
+// them to sign in. Entries are sent from the page itself — on load, when the network comes
+// back, when the page is shown again, and on a timer — one at a time and by one tab at a
+// time (a Web Lock); the server saving each client UUID once is the real guarantee against
+// doubles. Nothing here knows what an entry means: it is a URL, a JSON body and a key.
+// window.SeizureLog.outbox is its interface.
 (function () {
   "use strict";
 
@@ -16,6 +18,10 @@
   var CHANNEL = "seizure-log-outbox";
   var SEND_TIMEOUT_MS = 15000;
   var RETRY_EVERY_MS = 15000;
+  // Server failures in a row (500 and the like) after which an entry is set aside. 502, 503
+  // and 504 say the server is unreachable or busy, not that this entry is bad: never counted.
+  var FAILURES_BEFORE_SET_ASIDE = 3;
+  var UNAVAILABLE = [502, 503, 504];
   var NOTICES = "seizure-log-notices";
   var SKEW = "seizure-log-clock-skew";
 
@@ -258,11 +264,14 @@
     }
     if (response.status === 403) return { outcome: "reject", error: { status: 403, message: text.forbidden } };
     if (response.status === 404) return { outcome: "reject", error: { status: 404, message: text.gone } };
-    if (response.status === 400 || response.status === 409) {
+    if (response.status === 400 || response.status === 409 || response.status === 422) {
       return {
         outcome: "reject",
         error: { status: response.status, message: (answer && answer.message) || "", errors: (answer && answer.errors) || {} },
       };
+    }
+    if (response.status >= 500 && UNAVAILABLE.indexOf(response.status) < 0) {
+      return { outcome: "retry", error: { status: response.status, message: (answer && answer.message) || text.server_failed, set_aside: true } };
     }
     return { outcome: "retry" };
   }
@@ -293,10 +302,12 @@
     });
   }
 
+  // Stores what became of a sent entry; resolves true when it was set aside after failing
+  // too often (the next entry can go at once).
   function settle(entry, result) {
     return transaction(["outbox", "records"], "readwrite", async function (s) {
       var stored = await done(s.outbox.get(entry.id));
-      if (!stored) return;
+      if (!stored) return false;
       if (result.outcome === "ack") {
         s.outbox.delete(entry.id);
         // A record whose seizure has ended on the server is no longer needed on the phone.
@@ -308,10 +319,18 @@
         stored.state = "rejected";
         stored.error = result.error;
         s.outbox.put(stored);
+      } else if (result.error) {
+        stored.failures = (stored.failures || 0) + 1;
+        var setAside = stored.failures >= FAILURES_BEFORE_SET_ASIDE;
+        stored.state = setAside ? "rejected" : "waiting";
+        stored.error = setAside ? result.error : null;
+        s.outbox.put(stored);
+        return setAside;
       } else {
         stored.state = "waiting";
         s.outbox.put(stored);
       }
+      return false;
     });
   }
 
@@ -319,21 +338,24 @@
     await releaseStale(locked);
     var before = [state.offline, state.signedOut].join();
     var sent = false;
+    var acked = 0;
     for (;;) {
       if (navigator.onLine === false) { state.offline = true; break; }
       var entry = await claimNext();
       if (!entry) break;
       sent = true;
       var result = await send(entry);
-      await settle(entry, result);
+      var setAside = await settle(entry, result);
       if (result.outcome === "ack") {
         state.failures = 0;
         state.offline = false;
         state.signedOut = false;
+        acked += 1;
         acknowledged(entry, result.answer);
       }
       if (result.outcome === "signin") { state.signedOut = true; break; }
-      if (result.outcome === "retry") {
+      if (setAside) state.failures = 0;
+      if (result.outcome === "retry" && !setAside) {
         state.offline = !!result.offline;
         state.failures += 1;
         // Try again after 2, 4, 8… seconds (at most a minute), sooner if the network returns.
@@ -346,6 +368,8 @@
       changed();
     }
     if (sent || [state.offline, state.signedOut].join() !== before) changed();
+    // pwa.js has the phone's copies of the pages fetched again, so that they count these.
+    if (acked) document.dispatchEvent(new CustomEvent("outbox:sent"));
   }
 
   // Sends what waits, unless this page is signed out. Resolves when this round is over.
@@ -390,6 +414,7 @@
       if (entry && entry.state === "rejected") {
         entry.state = "waiting";
         entry.error = null;
+        entry.failures = 0;
         s.outbox.put(entry);
       }
     }).then(function () { changed(); state.failures = 0; state.nextTry = 0; drain(); });

@@ -1,6 +1,8 @@
 // The installable app on the page's side: registers the service worker, asks it to keep the
-// pages this page names for offline use, says when a page is the phone's copy or the phone is
-// offline, and removes the family's kept pages whenever a page is seen signed out.
+// pages this page names for offline use (and to fetch its copies again once entries reach the
+// server, so that they never show a day without them), says when a page is the phone's copy
+// or the phone is offline, and removes the family's kept pages whenever a page is seen signed
+// out.
 (function () {
   "use strict";
 
@@ -38,6 +40,17 @@
       return ask(registration.active, { type: "keep", urls: pages });
     }).then(function () {
       html.dataset.offlineReady = "true";
+    });
+  }
+
+  // Has the service worker fetch its copies again while online: every kept page once entries
+  // reached the server ("refresh": a copy opened with no network must count them; the page's
+  // script adds only what is still on the phone), and when the app is shown again, the pages
+  // this page names whose copy is getting old ("keep").
+  function refreshCopies(message) {
+    if (!signedIn || navigator.onLine === false || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) ask(registration.active, message);
     });
   }
 
@@ -80,6 +93,10 @@
   // htmx's polls and lazy loads cannot succeed offline; not trying spares errors and battery.
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (navigator.onLine === false) event.preventDefault();
+  });
+  document.addEventListener("outbox:sent", function () { refreshCopies({ type: "refresh" }); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") refreshCopies({ type: "keep", urls: keptPages() });
   });
   window.addEventListener("online", offlineNote);
   window.addEventListener("offline", offlineNote);
