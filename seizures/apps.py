@@ -9,6 +9,7 @@ class SeizuresConfig(AppConfig):
     offline_static = (
         "seizures/seizures.css",
         "seizures/seizures.js",
+        "seizures/rules.js",
         "seizures/logging.js",
         "seizures/timer.js",
         "seizures/signs.svg",

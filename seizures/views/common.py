@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from caregiver import audit
 from caregiver.models import Child, Role
+from seizures.models import JOIN_WINDOW
+from seizures.signs import MAX_PATH_STEPS, SIGNS, Side
 
 
 def conflict_response(request: HttpRequest) -> HttpResponse:
@@ -21,6 +23,17 @@ def record_clinician_view(request: HttpRequest, child: Child, obj, summary: str)
     own reads are not (they would bury every change under page views)."""
     if child.membership.role == Role.CLINICIAN:
         audit.record(request.user, "view", child=child, obj=obj, summary=summary)
+
+
+def logging_rules() -> dict:
+    """The rules the logging scripts apply on the phone (rules.js), from their one definition."""
+    return {
+        "join_window_seconds": int(JOIN_WINDOW.total_seconds()),
+        "max_path_steps": MAX_PATH_STEPS,
+        # Which signs have a side or limb to choose, and what "not seen" is called.
+        "signs": {s.key: [f for f in (s.side_field, s.limb_field) if f] for s in SIGNS if s.side_field or s.limb_field},
+        "not_seen": Side.NOT_SEEN.value,
+    }
 
 
 def logging_config(child: Child) -> dict:
@@ -41,6 +54,7 @@ def logging_config(child: Child) -> dict:
         "zone": child.time_zone,
         "can_write": can_write,
         "threshold_seconds": child.rescue_threshold_minutes * 60,
+        "rules": logging_rules(),
         "urls": urls,
         # Opened once online, these open again from the phone with no network.
         "offline_pages": [urls[name] for name in (("home", "timer", "add", "timeline") if can_write else ("home",))],

@@ -7,19 +7,13 @@
   "use strict";
 
   var SL = window.SeizureLog;
-  var config = readJson("logging-config");
-  if (!SL || !SL.outbox || !config) return;
+  if (!SL || !SL.outbox || !SL.rules) return;
+  var config = SL.readJson("logging-config");
+  if (!config) return;
   var text = config.text;
   var FLASH = "seizure-log-flash";
-  // Same rule as the server: a "Seizure now" this close to a running seizure joins it.
-  var JOIN_WINDOW_MS = 30 * 60 * 1000;
   var ready = false;
   var ackedTally = null; // the server's count and taps, as in the newest answer to a tap
-
-  function readJson(id) {
-    var node = document.getElementById(id);
-    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
-  }
 
   // --- Times in the child's time zone (as the server shows them) ------------------------------
   var zoneFormat = new Intl.DateTimeFormat("en-CA", {
@@ -84,7 +78,7 @@
       var link = banner.querySelector("[data-timer-link]");
       if (link) found.push({ at: SL.parseTime(banner.dataset.startedAt), url: link.href });
     });
-    found = found.filter(function (r) { return Math.abs(at - r.at) <= JOIN_WINDOW_MS; });
+    found = found.filter(function (r) { return SL.rules.joins(at, r.at, config.rules); });
     found.sort(function (a, b) { return b.at - a.at; });
     return found[0] || null;
   }
