@@ -53,6 +53,10 @@ def test_choosing_a_side_means_the_sign_was_seen_and_unticking_clears_it(rules) 
     assert rules("signChange", {}, "apnea", True) == {"apnea": True}
 
 
+def test_a_seizure_lasts_whole_seconds_and_at_least_one(rules) -> None:
+    assert [rules("durationSeconds", 0, ms) for ms in (200, 89_400, 89_600)] == [1, 89, 90]
+
+
 def test_a_step_is_added_once_never_before_the_last_and_not_past_the_longest_path(rules) -> None:
     path = rules("appendStep", [], "left_arm", 12)
     assert path == [{"region": "left_arm", "at_seconds": 12}]

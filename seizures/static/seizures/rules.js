@@ -36,11 +36,22 @@
     return path.concat([{ region: region, at_seconds: at }]);
   }
 
+  // How long a seizure lasted, as the server counts it: whole seconds, at least one.
+  function durationSeconds(startMs, endMs) {
+    return Math.max(1, Math.round((endMs - startMs) / 1000));
+  }
+
   function pathFull(path, rules) {
     return path.length >= rules.max_path_steps;
   }
 
   window.SeizureLog = Object.assign(window.SeizureLog || {}, {
-    rules: { joins: joins, signChange: signChange, appendStep: appendStep, pathFull: pathFull },
+    rules: {
+      joins: joins,
+      signChange: signChange,
+      appendStep: appendStep,
+      pathFull: pathFull,
+      durationSeconds: durationSeconds,
+    },
   });
 })();

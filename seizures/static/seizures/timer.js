@@ -204,7 +204,7 @@
     if (ending) return;
     ending = true;
     var at = SL.clock.now();
-    var seconds = Math.max(1, Math.round((at - start()) / 1000));
+    var seconds = rules.durationSeconds(start(), at);
     root.setAttribute("data-stopped", "");
     await change({ in_progress: false, ended_at: new Date(at).toISOString() });
     // Online this takes a moment, and the child's page then shows the seizure saved.
