@@ -92,7 +92,7 @@ class Period:
         if self.days > MAX_DAYS:
             period = replace(self, start=self.end - timedelta(days=MAX_DAYS - 1), capped_from=self.start)
         choices = Granularity.values[Granularity.values.index(self.granularity) :]
-        granularity = next(key for key in choices if period.fits(key) or key == Granularity.MONTH)
+        granularity = next((key for key in choices if period.fits(key)), Granularity.MONTH)
         if granularity != self.granularity:
             period = replace(period, granularity=granularity, coarsened_from=self.granularity)
         return period
