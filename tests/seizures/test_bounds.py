@@ -147,6 +147,15 @@ def test_a_timeline_cursor_within_bounds_still_pages(owner_client, child) -> Non
     assert "earlier" in html and "later" not in html
 
 
+@pytest.mark.parametrize("name", ["charts", "report"])
+def test_custom_periods_in_year_1_or_9999_are_clipped_or_refused(owner_client, typed_before_bounds, name) -> None:
+    custom = {"period": "custom", "by": "day"}
+    response = page(owner_client, name, typed_before_bounds, custom | {"start": "0001-01-01", "end": "2026-11-20"})
+    assert response.status_code == 200 and response.context["period"].clipped_from == date(1, 1, 1)
+    response = page(owner_client, name, typed_before_bounds, custom | {"start": "0001-01-01", "end": "9999-12-31"})
+    assert response.status_code == 200 and "The end date cannot be after today." in response.content.decode()
+
+
 # --- Chart cost --------------------------------------------------------------------------------
 @pytest.fixture
 def born_1900(child):
