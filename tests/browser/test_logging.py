@@ -14,23 +14,11 @@ from playwright.sync_api import expect
 from caregiver.models import Role
 from seizures.models import Episode
 from tests.browser.axe import serious_violations
-from tests.browser.helpers import watch_for_errors
+from tests.browser.helpers import RECORD_DEVICE_CALLS, watch_for_errors
 from tests.conftest import join, make_user
 from tests.seizures.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Record vibration and wake-lock requests: headless Chromium has no motor and no screen to keep
-# on, but the page's calls are what we own.
-RECORD_DEVICE_CALLS = """
-window.__vibrations = [];
-navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
-window.__wakeLocks = 0;
-Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {request: (kind) => {
-  window.__wakeLocks += kind === "screen" ? 1 : 0;
-  return Promise.resolve({addEventListener() {}});
-}}});
-"""
 
 
 def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new_context, child, owner) -> None:
