@@ -23,6 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREEN_HEIGHT = 844
 # One case for each width, colour scheme and text size, each pair of them seen together once.
 SCREENS = [(390, "light", 100), (390, "dark", 200), (360, "light", 200), (360, "dark", 100)]
+# Scrolls the page so that the element's top is just below the bar.
+JUST_BELOW_THE_BAR = """el => window.scrollBy(0, el.getBoundingClientRect().top
+  - document.querySelector('[data-timer-bar]').getBoundingClientRect().bottom - 8)"""
 # Whether a tap on the element's middle reaches it (no bar or alert on top of it).
 UNCOVERED = """el => { const r = el.getBoundingClientRect();
   return document.elementFromPoint(r.x + 5, r.y + r.height / 2) === el; }"""
@@ -100,7 +103,7 @@ def test_the_bar_and_the_rescue_plan_are_in_view_wherever_the_parent_has_scrolle
         expect(alert.get_by_text("buccal midazolam")).to_be_hidden()
         expect(alert.get_by_role("heading")).to_be_in_viewport(ratio=1)
         medicine = page.get_by_label("What was given, and how much")
-        medicine.evaluate("el => el.scrollIntoView({block: 'center'})")
+        medicine.evaluate(JUST_BELOW_THE_BAR)
         assert medicine.evaluate(UNCOVERED)
         page.get_by_role("button", name="Show the plan").click()
         expect(alert.get_by_text("buccal midazolam")).to_be_in_viewport(ratio=1)
