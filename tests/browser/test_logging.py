@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from caregiver.models import Role
 from seizures.models import Episode
+from seizures.templatetags.seizures import duration
 from tests.browser.axe import serious_violations
 from tests.browser.helpers import RECORD_DEVICE_CALLS, watch_for_errors
 from tests.conftest import join, make_user
@@ -32,7 +33,7 @@ def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new
     parent.get_by_role("button", name=re.compile("Seizure now")).click()
     # The timer opens at once from the phone's own record; the server hears of it a moment later.
     parent.wait_for_url(re.compile(r"/seizures/now/\?id="))
-    expect(parent.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:0[0-9]$"))
+    expect(parent.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:[0-5][0-9]$"))
     expect(parent.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
 
     # The other caregiver's phone, on the home page, sees it running and its clock ticking.
@@ -67,16 +68,17 @@ def test_seizure_now_checklist_migration_end_and_a_second_caregiver_watching(new
     parent.clock.fast_forward(2000)  # let the seizure last a moment
     parent.get_by_role("button", name="Seizure ended").click()
     parent.wait_for_url(f"**/c/{child.public_id}/")
-    expect(parent.locator(".messages")).to_contain_text(re.compile(r"it lasted 0:0[1-9]"))
+    # At least the two seconds the clock moved on; how much more depends on the machine.
+    expect(parent.locator(".messages")).to_contain_text(re.compile(r"it lasted [0-9]+:[0-9]{2}"))
 
     episode = Episode.objects.get()
     assert (episode.apnea, episode.jerking, episode.jerking_side, episode.jerking_limb) == (True, True, "left", "arm")
     assert [s["region"] for s in episode.path] == ["left_arm", "right_leg"] and episode.migrated
-    duration = f"0:{episode.duration_seconds:02d}"
+    assert episode.duration_seconds >= 2
 
     parent.get_by_role("link", name="Timeline").first.click()
     item = parent.locator(f"#episode-{episode.public_id}")
-    expect(item).to_contain_text(duration)
+    expect(item).to_contain_text(duration(episode.duration_seconds))
     expect(item).to_contain_text("migrated")
     expect(item).to_contain_text("Apnea")
     expect(item).to_contain_text(re.compile(r"Left arm [0-9:]* → Right leg"))

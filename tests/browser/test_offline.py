@@ -43,7 +43,7 @@ def test_offline_seizure_taps_and_form_arrive_exactly_once(new_context, child, o
     page.get_by_role("button", name=re.compile("Seizure now")).click()
     page.wait_for_url(re.compile(r"/seizures/now/\?id="))
     expect(page.locator("[data-offline-note]")).to_contain_text("You are offline")
-    expect(page.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:0[0-9]$"))
+    expect(page.locator("[data-elapsed]")).to_have_text(re.compile(r"^0:[0-5][0-9]$"))
     for sign in ("Apnea", "Face flushing"):
         button = page.get_by_role("button", name=re.compile(f"^{sign}"))
         button.click()
@@ -51,7 +51,7 @@ def test_offline_seizure_taps_and_form_arrive_exactly_once(new_context, child, o
     page.clock.fast_forward(1100)
     page.get_by_role("button", name="Seizure ended").click()
     page.wait_for_url(f"**{home}")
-    expect(page.locator(".messages")).to_contain_text(re.compile(r"it lasted 0:0[1-9]\. It is kept on this phone"))
+    expect(page.locator(".messages")).to_contain_text(re.compile(r"it lasted \d+:\d\d\. It is kept on this phone"))
 
     # Ten taps on +1 and one undo: the count includes what is still on the phone.
     tally = page.get_by_role("button", name="Count one seizure now")
