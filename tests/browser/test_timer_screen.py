@@ -43,7 +43,7 @@ def running(child, owner, seconds_ago: int, **signs) -> Episode:
 
 
 def zoom_text(page, percent: int) -> None:
-    """The phone's text size setting: every size on these pages is in rem."""
+    """What the phone's text size setting does here: every font size on these pages is in rem."""
     page.evaluate(f"document.documentElement.style.fontSize = '{percent}%'")
 
 
