@@ -1,10 +1,12 @@
-"""Keep a family's data out of browser caches and keep active sessions alive."""
+"""Keep a family's data out of browser caches, keep active sessions alive, and say which
+browser features the app may use."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -27,4 +29,18 @@ class PrivateDataMiddleware:
             now = int(time.time())
             if now - request.session.get(_REFRESH_KEY, 0) > _REFRESH_AFTER:
                 request.session[_REFRESH_KEY] = now
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` from settings.PERMISSIONS_POLICY on every response, static files
+    and error pages included."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
         return response

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caregiver import bounds
+
 INVITATION_LIFETIME = timedelta(days=7)
 
 
@@ -179,6 +181,8 @@ class Child(models.Model):
         today = self.today() if self.time_zone in time_zone_names() else None
         if self.born_on and today and self.born_on > today:
             errors["born_on"] = _("The date of birth cannot be in the future.")
+        if self.born_on and self.born_on < bounds.EARLIEST_ON:
+            errors["born_on"] = bounds.too_early_message()
         if self.seizures_began_on and self.born_on and self.seizures_began_on < self.born_on:
             errors["seizures_began_on"] = _("Seizures cannot begin before the date of birth.")
         if self.seizures_began_on and today and self.seizures_began_on > today:

@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from caregiver import bounds
 from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
@@ -60,7 +61,7 @@ class LocalDateTimeField(forms.DateTimeField):
             except ValueError:
                 naive = None
         # Out-of-range years would overflow when converted to UTC; no seizure diary needs them.
-        if naive is None or not 1900 <= naive.year <= 2999:
+        if naive is None or not bounds.within(naive.date()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if naive.tzinfo is not None:
             return naive
@@ -314,4 +315,6 @@ class TreatmentStopForm(forms.Form):
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.treatment.started_on:
             raise ValidationError(_("The stop date cannot be before the start date."))
+        if stopped_on > bounds.latest_on():
+            raise ValidationError(bounds.too_late_message())
         return stopped_on

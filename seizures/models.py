@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caregiver import bounds
 from caregiver.models import Child
 from seizures.signs import (
     BY_KEY,
@@ -262,10 +263,12 @@ class Episode(models.Model):
             errors.setdefault(field, []).append(message)
 
         if self.started_at is not None:
+            child = self.child if self.child_id else None
             if self.started_at > timezone.now() + CLOCK_SKEW:
                 add("started_at", _("The start cannot be in the future."))
-            child = self.child if self.child_id else None
-            if child is not None and self.started_at.astimezone(child.zone).date() < child.born_on:
+            elif bounds.bounded_instant(self.started_at) is None:
+                add("started_at", bounds.too_early_message())
+            elif child is not None and self.started_at.astimezone(child.zone).date() < child.born_on:
                 add("started_at", _("The start cannot be before the child’s date of birth."))
         if self.duration_seconds is not None:
             if self.duration_seconds <= 0:
@@ -395,5 +398,11 @@ class Treatment(models.Model):
         child = self.child if self.child_id else None
         if child is not None and self.started_on and self.started_on < child.born_on:
             errors["started_on"] = _("The start cannot be before the child’s date of birth.")
+        for name in ("started_on", "stopped_on"):
+            day = getattr(self, name)
+            if day and day < bounds.EARLIEST_ON:
+                errors.setdefault(name, bounds.too_early_message())
+            elif day and day > bounds.latest_on():
+                errors.setdefault(name, bounds.too_late_message())
         if errors:
             raise ValidationError(errors)

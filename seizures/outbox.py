@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from caregiver import bounds
 from caregiver.models import Child, User
 from seizures import recording
 from seizures.forms import EpisodeForm
@@ -115,7 +116,7 @@ def _moment(value: Any, field: str) -> datetime:
             parsed = parse_datetime(value.strip())
         except ValueError:
             parsed = None
-    if parsed is None or parsed.tzinfo is None or not 1900 <= parsed.year <= 2999:
+    if parsed is None or parsed.tzinfo is None or not bounds.within(parsed.date()):
         raise _error(field, _("Give a date and time with its offset from UTC, like 2026-05-01T14:30:00Z."))
     return parsed
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caregiver import audit
@@ -148,6 +149,7 @@ def team_leave(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # the page names the child and the inviter, even to someone not signed in
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone holding the link may join once, signing in or up first if needed."""

@@ -5,10 +5,15 @@ static script (seizures/static/seizures/charts.js) draws it with the plotly.js t
 package ships. Figures use `template="none"` (plotly's default template adds ~6 KB of JSON
 to each) and one shared layout; colours are left to charts.js, which picks a palette for the
 reader's light or dark mode. Titles and text summaries live in the page, not the figure.
+
+plotly.js reads every text it draws (legend names, axis titles, annotations, category labels)
+as HTML with links, so each string given here is escaped first: a treatment someone named
+`<a href=…>` is shown as typed, never as a link.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,6 +32,16 @@ class Band:
     label: str
     first: date
     last: date
+
+
+def _escape(text: str) -> str:
+    """Text for plotly.js to show as written. Only & < > are replaced: plotly.js's tags need
+    `<`, and it decodes &amp; &lt; &gt; but would show &quot; as typed."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(labels: Mapping[str, str]) -> dict[str, str]:
+    return {key: _escape(text) for key, text in labels.items()}
 
 
 def _layout(**extra) -> dict:
@@ -80,7 +95,7 @@ def _bands(bands: list[Band]) -> dict:
              "fillcolor": BAND_COLOUR, "line": {"width": 0}, "layer": "above"}
         )  # fmt: skip
         annotations.append(
-            {"text": band.label, "xref": "x", "yref": "paper", "x": first, "y": 1, "yshift": 15 * (n % 2),
+            {"text": _escape(band.label), "xref": "x", "yref": "paper", "x": first, "y": 1, "yshift": 15 * (n % 2),
              "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 11}}
         )  # fmt: skip
     return {"shapes": shapes, "annotations": annotations, "margin": {"t": 12 + 15 * min(len(bands), 2)}}
@@ -102,6 +117,7 @@ def frequency(
     cannot show a thousand points, and a tenth of them is a tenth of the JSON.
     `days` and each `rolling` list run day by day. `labels`: "bars", "axis", "rolling7",
     "rolling28" and "rolling_axis"."""
+    labels = _escaped(labels)
     traces = [
         _trace(
             "bar", **_x(starts, granularity), y=counts, name=labels["bars"], xperiod=PERIODS[granularity],
@@ -138,6 +154,7 @@ def durations(
 ) -> dict:
     """Median and longest duration per period, in minutes; gaps where none was known.
     `labels`: "median", "longest", "axis"."""
+    labels = _escaped(labels)
     x, period = _x(starts, granularity), PERIODS[granularity]
     traces = [
         _trace(
@@ -156,6 +173,7 @@ def durations(
 def burden(*, granularity: str, starts: list[date], minutes_per_day: list[float], labels: dict) -> dict:
     """Minutes spent seizing per day (known durations only), averaged over each period.
     `labels`: "bars", "axis"."""
+    labels = _escaped(labels)
     trace = _trace(
         "bar", **_x(starts, granularity), y=minutes_per_day, name=labels["bars"], xperiod=PERIODS[granularity],
         xperiodalignment="middle", hovertemplate="%{y:.1f}<extra></extra>",
@@ -166,6 +184,7 @@ def burden(*, granularity: str, starts: list[date], minutes_per_day: list[float]
 def signs(*, granularity: str, starts: list[date], shares: dict[str, list[float | None]], labels: dict) -> dict:
     """The share of detailed episodes showing each sign (and migrating) per period, in percent.
     `shares` and `labels` share keys; `labels["axis"]` names the y axis."""
+    labels = _escaped(labels)
     x, period = _x(starts, granularity), PERIODS[granularity]
     traces = [
         _trace(
@@ -180,6 +199,7 @@ def signs(*, granularity: str, starts: list[date], shares: dict[str, list[float 
 def time_of_day(*, counts: list[list[int]], weekdays: list[str], labels: dict) -> dict:
     """A weekday × hour heatmap of seizure counts, Monday on top; darker is more.
     `labels`: "count" names the trace."""
+    labels, weekdays = _escaped(labels), [_escape(day) for day in weekdays]
     # No colour bar: plotly.js draws it with style attributes, which the CSP forbids. The page
     # says what the darkest cell holds, and the table has every number.
     trace = _trace(

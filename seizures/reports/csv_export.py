@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -22,7 +23,10 @@ from seizures.signs import COLOUR_FIELD, OBSERVATION_KEYS, SIGNS
 
 CHUNK = 2000
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP: a cell is read as a formula when it starts with = + - @ (Excel and LibreOffice also
+# take their full-width forms) even after leading spaces, line breaks or invisible characters,
+# which spreadsheets skip; a leading tab or carriage return is defused whatever follows.
+FORMULA = re.compile(r"[\t\r]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 SIGN_COLUMNS = [name for sign in SIGNS for name in (sign.key, sign.side_field, sign.limb_field) if name]
 # Stored values written as they are: yes/no as 1/0, choices as their keys.
 STORED = ["in_progress", *SIGN_COLUMNS, COLOUR_FIELD, *OBSERVATION_KEYS, "migrated"]
@@ -43,7 +47,7 @@ HEADER = [
 
 def defuse(text: str) -> str:
     """Text a spreadsheet would run as a formula, prefixed with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if FORMULA.match(text) else text
 
 
 def _path(text: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ are unknown, not seizure-free, so counting them as zero would flatter every figu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ class Granularity(models.TextChoices):
 
 PRESET_DAYS = {Preset.DAYS_30: 30, Preset.DAYS_90: 90, Preset.YEAR: 365}
 DEFAULT_PRESET = Preset.DAYS_90
+# A chart's cost grows with its days and its size with its bars: a diary begun in 1900 asked
+# per day took 19 s and 18 MB. A phone cannot show more bars than this anyway.
+MAX_BUCKETS = 400
+MAX_YEARS = 30
+MAX_DAYS = MAX_YEARS * 365 + MAX_YEARS // 4  # 30 years of months is 361 bars
 
 
 def default_granularity(days: int) -> str:
@@ -47,6 +52,15 @@ def default_granularity(days: int) -> str:
     return Granularity.MONTH
 
 
+def bucket_count(start: date, end: date, granularity: str) -> int:
+    """Bars from `start` to `end`: days, Monday-to-Sunday weeks or calendar months touched."""
+    if granularity == Granularity.DAY:
+        return (end - start).days + 1
+    if granularity == Granularity.WEEK:
+        return (end - (start - timedelta(days=start.weekday()))).days // 7 + 1
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 @dataclass(frozen=True)
 class Period:
     preset: str
@@ -55,6 +69,10 @@ class Period:
     granularity: str
     # The start asked for, when it fell before the diary began and was moved to that day.
     clipped_from: date | None = None
+    # For charts, the start asked for when the period was longer than MAX_DAYS, and the
+    # granularity asked for when it would have made more than MAX_BUCKETS bars.
+    capped_from: date | None = None
+    coarsened_from: str = ""
 
     @property
     def days(self) -> int:
@@ -64,6 +82,29 @@ class Period:
         """The period as a half-open range of instants: its first local midnight to the one
         after its last day."""
         return local_midnight(self.start, zone), local_midnight(self.end + timedelta(days=1), zone)
+
+    @property
+    def granularity_label(self) -> str:
+        return Granularity(self.granularity).label
+
+    @property
+    def coarsened_from_label(self) -> str:
+        return Granularity(self.coarsened_from).label if self.coarsened_from else ""
+
+    def fits(self, granularity: str) -> bool:
+        return bucket_count(self.start, self.end, granularity) <= MAX_BUCKETS
+
+    def for_charts(self) -> Period:
+        """This period as a chart can show it: its latest MAX_DAYS at most, per day, week or
+        month as asked, or the finest of those that keeps within MAX_BUCKETS bars."""
+        period = self
+        if self.days > MAX_DAYS:
+            period = replace(self, start=self.end - timedelta(days=MAX_DAYS - 1), capped_from=self.start)
+        choices = Granularity.values[Granularity.values.index(self.granularity) :]
+        granularity = next((key for key in choices if period.fits(key)), Granularity.MONTH)
+        if granularity != self.granularity:
+            period = replace(period, granularity=granularity, coarsened_from=self.granularity)
+        return period
 
     def query(self, **changes: str) -> dict[str, str]:
         """The query string that asks for this period again, with `changes` applied."""

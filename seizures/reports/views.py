@@ -25,7 +25,7 @@ from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child, Role
 from seizures.models import Episode, Treatment
 from seizures.reports import csv_export, panels, stats
-from seizures.reports.periods import Granularity, Period, PeriodForm, Preset
+from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 
 # The report lists the latest episodes of the period; the CSV export has every one.
 REPORT_EPISODES = 100
@@ -52,16 +52,20 @@ def _choices(period: Period | None) -> dict[str, list[Choice]]:
         granularities = [
             Choice(key, label, urlencode(period.query(by=key)), period.granularity == key)
             for key, label in Granularity.choices
+            if period.fits(key)
         ]
     return {"presets": presets, "granularities": granularities}
 
 
-def _read_period(request: AuthedRequest, child: Child) -> tuple[Period | None, dict]:
-    """The period asked for, or None with the form's errors. One query (the diary's start)."""
+def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -> tuple[Period | None, dict]:
+    """The period asked for (for `charts`, as a chart can show it), or None with the form's
+    errors. One query (the diary's start)."""
     today = child.today()
     began_on = stats.diary_began_on(child)
     form = PeriodForm(request.GET, today=today, began_on=began_on)
     period = form.resolve() if form.is_valid() else None
+    if period is not None and charts:
+        period = period.for_charts()
     if period is not None:
         # The custom-dates form shows the dates in view, ready to change.
         display = PeriodForm(None, today=today, began_on=began_on, initial={"start": period.start, "end": period.end})
@@ -76,6 +80,7 @@ def _read_period(request: AuthedRequest, child: Child) -> tuple[Period | None, d
         "began_on": began_on,
         "today": today,
         "choices": _choices(period),
+        "limits": {"years": MAX_YEARS, "bars": MAX_BUCKETS},
         "query": urlencode(period.query()) if period else "",
     }
     return period, context
@@ -140,7 +145,8 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def export_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """The period's episodes as CSV, streamed. Bad dates get the report page with the message."""
     child = child_for(request, child_id, Need.READ)
-    period, context = _read_period(request, child)
+    # Every episode of the period asked for: the export streams, whatever its length.
+    period, context = _read_period(request, child, charts=False)
     if period is None:
         return render(request, "seizures/report.html", context, status=400)
     start, end = period.bounds(child.zone)

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from caregiver import bounds
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
@@ -30,14 +31,15 @@ FILTER_KEYS = {key for key, _label in FILTERS}
 
 
 def _cursor(value: str) -> tuple[datetime, UUID] | None:
-    """`<ISO start>~<public id>` of the last episode shown; None when absent or unreadable
-    (the timeline then starts from the newest, which is always a safe answer)."""
+    """`<ISO start>~<public id>` of the last episode shown; None when absent, unreadable or
+    outside the diary's dates (the timeline then starts from the newest, which is always a
+    safe answer)."""
     start_text, _sep, id_text = value.partition("~")
     try:
         start, public_id = parse_datetime(start_text), UUID(id_text)
     except ValueError:
         return None
-    if start is None or start.tzinfo is None:
+    if start is None or start.tzinfo is None or (start := bounds.bounded_instant(start)) is None:
         return None
     return start, public_id
 

@@ -23,7 +23,17 @@ from seizures.models import Episode
 from seizures.outbox import BOOLEAN_FIELDS, CHOICE_FIELDS
 from seizures.queries import live_episode
 from seizures.recording import ClientUUIDConflict
-from seizures.signs import MAX_PATH_STEPS, OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
+from seizures.signs import (
+    COLOUR_FIELD,
+    MAX_PATH_STEPS,
+    OBSERVATIONS,
+    SIGNS,
+    Colour,
+    Limb,
+    Region,
+    Side,
+    signs_article_url,
+)
 from seizures.templatetags.seizures import duration
 from seizures.views.common import conflict_response, logging_config
 
@@ -84,6 +94,7 @@ def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: U
         "logging": logging_config(child),
         "can_write": child.membership.can_write,
         "groups": sign_groups(episode),
+        "signs_url": signs_article_url(),
         "observations": [{"obs": o, "on": getattr(episode, o.key)} for o in OBSERVATIONS],
         "colours": Colour.choices,
         "sides": Side.choices,
@@ -175,7 +186,7 @@ def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Htt
     episode = recording.set_value(child, request.user, episode_id, name, value)
     sign = next((s for s in SIGNS if name in (s.key, s.side_field, s.limb_field)), None)
     if sign is None:
-        return _fragment(request, child, episode, "observations")
+        return _fragment(request, child, episode, "colour" if name == COLOUR_FIELD else "observations")
     group = next(g for g in sign_groups(episode) if g["sign"] is sign)
     return _fragment(request, child, episode, "sign_group", group=group)
 

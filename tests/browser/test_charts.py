@@ -75,6 +75,19 @@ def test_custom_dates_update_the_charts_and_bad_dates_get_a_message(new_context,
     assert problems == []
 
 
+def test_a_treatment_named_like_a_link_is_drawn_as_text(new_context, owner, history) -> None:
+    hostile = '<a href="https://evil.example/">x</a>'
+    make_treatment(history, kind="other", started_on=timezone.localdate() - timedelta(days=20), name=hostile)
+    page = new_context(owner).new_page()
+    problems = watch_for_errors(page)
+    page.goto(f"/c/{history.public_id}/charts/")
+    expect_charts_drawn(page)
+    band_labels = page.locator(".chart-plot-frequency .annotation-text")
+    expect(band_labels.filter(has_text=hostile)).to_have_count(1)  # the name, as typed
+    expect(page.locator('.chart-plot a[href="https://evil.example/"]')).to_have_count(0)
+    assert problems == []
+
+
 def test_logging_pages_never_fetch_plotly(new_context, owner, history) -> None:
     page = new_context(owner).new_page()
     fetched: list[str] = []

@@ -52,6 +52,7 @@ def test_main_pages_at_phone_size(new_context, owner, child, shots) -> None:
         make_episode(child, started_at=now - timedelta(minutes=minutes), logged_by=owner, **fields)
     context = new_context(owner)
     page = context.new_page()
+    page.clock.install()
     home = f"/c/{child.public_id}/"
     open_and_keep(page, home)
     expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
@@ -60,10 +61,11 @@ def test_main_pages_at_phone_size(new_context, owner, child, shots) -> None:
     page.get_by_role("button", name=re.compile("Seizure now")).click()
     page.wait_for_url(re.compile(r"/seizures/now/"))
     page.get_by_role("button", name=re.compile("^Jerking")).click()
-    page.locator("#sign-jerking").get_by_role("button", name="Left", exact=True).click()
+    page.locator("#sign-jerking").get_by_role("button", name="Child’s left", exact=True).click()
     page.get_by_role("button", name=re.compile("^Apnea")).click()
     expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
-    page.wait_for_timeout(2100)
+    page.clock.fast_forward(2100)
+    expect(page.locator("[data-elapsed]")).not_to_have_text("0:00")
     shoot(page, shots, "timer")
     page.get_by_role("button", name="Seizure ended").click()
     page.wait_for_url(f"**{home}")
@@ -106,3 +108,27 @@ def test_charts_and_the_timer_at_night(new_context, owner, child, shots) -> None
     night.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
     expect(night.locator("body")).to_have_css("background-color", re.compile(r"rgb\((\d{1,2}), (\d{1,2}), (\d{1,2})\)"))
     shoot(night, shots, "timer-dark")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_timer_scrolled_down_when_the_threshold_passes(new_context, owner, child, shots, scheme) -> None:
+    """The parent is recording where the seizure moves when the rescue threshold passes: the
+    bar and the rescue plan are on the screen."""
+    running = make_episode(
+        child,
+        started_at=timezone.now() - timedelta(seconds=240),
+        in_progress=True,
+        duration_seconds=None,
+        logged_by=owner,
+        jerking=True,
+        jerking_side="left",
+        jerking_limb="arm",
+        path=[{"region": "left_arm", "at_seconds": 20}, {"region": "left_leg", "at_seconds": 150}],
+    )
+    page = new_context(owner, color_scheme=scheme).new_page()
+    page.clock.install()
+    page.goto(f"/c/{child.public_id}/seizures/{running.public_id}/timer/")
+    page.locator("#path").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.clock.fast_forward("01:02")
+    expect(page.get_by_role("alert").filter(has_text="follow the rescue plan")).to_be_in_viewport()
+    shoot(page, shots, "timer-alert" if scheme == "light" else "timer-alert-dark", top="#path-heading")

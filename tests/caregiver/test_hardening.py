@@ -90,3 +90,33 @@ def test_security_headers_on_every_kind_of_response(client, db, path, status) ->
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("path", "host", "status"),
+    [
+        ("/accounts/login/", "testserver", 200),
+        ("/static/caregiver/css/app.css", "testserver", 200),  # served by whitenoise
+        ("/accounts/login/", "evil.example", 400),  # a Host not allowed
+    ],
+)
+def test_framing_csp_and_permissions_policy_on_pages_static_files_and_bad_host(client, db, path, host, status) -> None:
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == status
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    policy = dict(item.split("=") for item in response["Permissions-Policy"].split(", "))
+    assert {policy[feature] for feature in ("camera", "microphone", "geolocation", "payment")} == {"()"}
+    assert policy["screen-wake-lock"] == "(self)"  # the timer keeps the screen awake
+
+
+def test_the_invitation_page_is_never_cached_even_for_an_anonymous_visitor(client, owner, child) -> None:
+    from tests.caregiver.test_team import _invite
+
+    client.force_login(owner)
+    link = _invite(client, child)
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 200 and child.name in response.content.decode()
+    assert "no-store" in response["Cache-Control"]

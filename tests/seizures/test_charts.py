@@ -90,6 +90,32 @@ def test_treatments_are_shaded_bands_with_their_names() -> None:
     assert [a["text"] for a in layout["annotations"]] == ["ACTH"]
 
 
+HOSTILE = '<a href="https://evil.example/">x</a> & <b>'
+SHOWN = '&lt;a href="https://evil.example/"&gt;x&lt;/a&gt; &amp; &lt;b&gt;'  # plotly.js shows it as typed
+
+
+def test_every_string_reaching_a_figure_is_escaped_for_plotly() -> None:
+    frequency = charts.frequency(
+        granularity="week", starts=WEEKS, counts=[1] * 9, days=DAYS, rolling=ROLLING,
+        bands=[charts.Band(HOSTILE, DAYS[5], DAYS[20])], labels=dict.fromkeys(FREQUENCY_LABELS, HOSTILE),
+    )  # fmt: skip
+    assert [a["text"] for a in frequency["layout"]["annotations"]] == [SHOWN]
+    assert {trace["name"] for trace in frequency["data"]} == {SHOWN}
+    assert frequency["layout"]["yaxis"]["title"]["text"] == frequency["layout"]["yaxis2"]["title"]["text"] == SHOWN
+    heatmap = charts.time_of_day(counts=[[1] * 24] * 7, weekdays=[HOSTILE] * 7, labels={"count": HOSTILE})
+    assert heatmap["data"][0]["y"] == [SHOWN] * 7 and heatmap["data"][0]["name"] == SHOWN
+    others = [
+        charts.durations(granularity="month", starts=MONTHS, median=[1.0, 2.0], longest=[1.0, 2.0],
+                         labels=dict.fromkeys(("median", "longest", "axis"), HOSTILE)),
+        charts.burden(granularity="day", starts=DAYS, minutes_per_day=[0.5] * 60,
+                      labels=dict.fromkeys(("bars", "axis"), HOSTILE)),
+        charts.signs(granularity="month", starts=MONTHS, shares={"apnea": [50.0, None]},
+                     labels=dict.fromkeys(("apnea", "axis"), HOSTILE)),
+    ]  # fmt: skip
+    for figure in others:
+        assert "<a" not in json.dumps(figure) and SHOWN in figure["layout"]["yaxis"]["title"]["text"]
+
+
 def test_time_of_day_is_a_weekday_by_hour_heatmap_without_a_colour_bar() -> None:
     [heatmap] = every_figure()["time_of_day"]["data"]
     assert len(heatmap["z"]) == 7 and all(len(row) == 24 for row in heatmap["z"])

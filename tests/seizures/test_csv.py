@@ -84,13 +84,28 @@ def test_signs_sides_path_rescue_and_notes(owner_client, child) -> None:
     assert (tap["counted_with_plus_one"], tap["apnea"], tap["migration_path"]) == ("1", "0", "")
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+FORMULAS = [
+    '=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd",
+    # Full-width forms, which spreadsheets read as their ASCII twins.
+    "\uff1dSUM(A1)", "\uff0b1", "\uff0d2", "\uff20SUM(A1)",
+    # Behind whitespace a spreadsheet skips: space, newline, tab, CR, no-break,
+    # ideographic and zero-width spaces.
+    " =1+1", "\n=1+1", "\t=1+1", "\r\n+1", "\u00a0-1", "\u3000\uff1d1", "\u200b@x", "  \n \uff20x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", FORMULAS)
 def test_formula_looking_text_is_defused(owner_client, child, owner, text) -> None:
     owner.name = text
     owner.save()
     make_episode(child, datetime(2026, 11, 1, 8, tzinfo=UTC), notes=text, rescue_medicine=text, logged_by=owner)
     [row] = rows(export(owner_client, child)[1])
     assert row["notes"] == row["rescue_medicine"] == row["logged_by"] == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Seizure at 3-4 pm", " two, then = calm", "\nNo formula", "email me @ 6", "'quoted"])
+def test_text_that_is_no_formula_is_left_as_typed(text) -> None:
+    assert csv_export.defuse(text) == text
 
 
 def test_only_the_live_episodes_of_this_child_in_the_period(owner_client, child, outsider) -> None:

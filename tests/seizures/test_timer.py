@@ -121,6 +121,30 @@ def test_sign_toggle_without_htmx_redirects_to_the_timer(owner_client, running) 
     assert response.status_code == 302 and response["Location"] == url("timer", running)
 
 
+def test_colour_change_beside_apnea_answers_its_own_fragment(owner_client, running) -> None:
+    response = owner_client.post(
+        url("episode-set", running), {"field": "colour_change", "value": "blue"}, **htmx_headers()
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body and 'id="colour"' in body
+    assert 'value="blue" class="button choice" aria-pressed="true"' in body
+    running.refresh_from_db()
+    assert running.colour_change == "blue" and not running.apnea
+    assert AuditEvent.objects.filter(action="edit", summary="Timer: colour_change blue").exists()
+
+
+def test_the_bar_comes_first_and_sides_say_whose(owner_client, running) -> None:
+    """Without script too: the clock, the state and Seizure ended come before the checklist,
+    whose side pickers name the child's sides."""
+    running.jerking, running.jerking_side = True, "left"
+    running.save()
+    body = owner_client.get(url("timer", running)).content.decode()
+    timer = body[body.index("data-timer-bar") :]
+    assert timer.index("data-elapsed") < timer.index("Seizure in progress") < timer.index("Seizure ended")
+    assert timer.index("Seizure ended") < timer.index('id="signs-heading"')
+    assert "Child’s left" in body and "Child’s right" in body
+
+
 @pytest.mark.parametrize(
     "data",
     [{"field": "notes", "value": "x"}, {"field": "apnea", "value": "maybe"}, {"field": "eye_side", "value": "up"}, {}],

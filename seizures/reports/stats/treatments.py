@@ -48,15 +48,21 @@ class Effect:
 
 
 def _windows(treatment: Treatment, *, began_on: date, today: date) -> tuple[Window | None, Window | None, str]:
-    before = Window(treatment.started_on - timedelta(days=WINDOW_DAYS), treatment.started_on - timedelta(days=1))
-    if treatment.stopped_on is not None and treatment.stopped_on < today:
-        after = Window(treatment.stopped_on - timedelta(days=WINDOW_DAYS - 1), treatment.stopped_on)
-    else:
-        # The latest 28 whole days: today is not over yet.
-        after = Window(today - timedelta(days=WINDOW_DAYS), today - timedelta(days=1))
-    if before.first < began_on:
-        return None, after if after.first >= treatment.started_on else None, "before"
-    if after.first < treatment.started_on:
+    start, stop = treatment.started_on, treatment.stopped_on
+    # The latest 28 whole days on it (today is not over yet), or its last 28 if it stopped.
+    last = stop if stop is not None and stop < today else today - timedelta(days=1)
+    # Whether each window fits is asked of differences between dates, and a window's dates
+    # are made only when it does: dates typed near year 1 before dates were bounded would
+    # otherwise overflow.
+    before = None
+    if (start - began_on).days >= WINDOW_DAYS:
+        before = Window(start - timedelta(days=WINDOW_DAYS), start - timedelta(days=1))
+    after = None
+    if (last - start).days >= WINDOW_DAYS - 1:
+        after = Window(last - timedelta(days=WINDOW_DAYS - 1), last)
+    if before is None:
+        return None, after, "before"
+    if after is None:
         return before, None, "after"
     return before, after, ""
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+# Record vibration and wake-lock requests: headless Chromium has no motor and no screen to keep
+# on, but the page's calls are what we own.
+RECORD_DEVICE_CALLS = """
+window.__vibrations = [];
+navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
+window.__wakeLocks = 0;
+Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {request: (kind) => {
+  window.__wakeLocks += kind === "screen" ? 1 : 0;
+  return Promise.resolve({addEventListener() {}});
+}}});
+"""
+
 # What Chromium itself logs when a request fails for want of a network: expected offline.
 NETWORK_NOISE = ("net::ERR_INTERNET_DISCONNECTED", "net::ERR_FAILED", "Failed to load resource")
 
