@@ -406,3 +406,69 @@ class Treatment(models.Model):
                 errors.setdefault(name, bounds.too_late_message())
         if errors:
             raise ValidationError(errors)
+
+
+class DayConfirmation(models.Model):
+    """A caregiver's word that a day of the diary is complete ("no more seizures today"):
+    a day without entries then counts as seizure-free instead of unrecorded. One per child
+    and day; `late` when it was given after that day had ended in the child's time zone."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_confirmations")
+    confirmed_on = models.DateField(_("day"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    late = models.BooleanField(_("confirmed late"), default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Made by the phone, so a confirmation sent twice (or replayed offline) is stored once.
+    client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "confirmed_on"], name="one_confirmation_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.confirmed_on} confirmed"
+
+    def clean(self) -> None:
+        child = self.child if self.child_id else None
+        if self.confirmed_on and self.confirmed_at and child is not None:
+            if self.confirmed_on > child.today(self.confirmed_at):
+                raise ValidationError({"confirmed_on": _("A day can only be confirmed once it has begun.")})
+            if self.confirmed_on < child.born_on:
+                raise ValidationError({"confirmed_on": _("This day is before the child’s date of birth.")})
+
+
+class NotRecordedRange(models.Model):
+    """Days an owner marked as not recorded (a hospital stay, a weekend with a sitter): no
+    figure counts them, whatever was or was not logged on them. Both dates are included."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="not_recorded_ranges")
+    started_on = models.DateField(_("first day"))
+    ended_on = models.DateField(_("last day"))
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("Optional: a hospital stay, away with a sitter…")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "started_on"])]
+
+    def __str__(self) -> str:
+        return f"Not recorded {self.started_on} to {self.ended_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The last day cannot be before the first day.")
+        child = self.child if self.child_id else None
+        if child is not None and self.started_on and self.started_on < child.born_on:
+            errors["started_on"] = _("This day is before the child’s date of birth.")
+        for name in ("started_on", "ended_on"):
+            day = getattr(self, name)
+            if day and day < bounds.EARLIEST_ON:
+                errors.setdefault(name, bounds.too_early_message())
+            elif day and day > bounds.latest_on():
+                errors.setdefault(name, bounds.too_late_message())
+        if errors:
+            raise ValidationError(errors)

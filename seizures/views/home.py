@@ -18,6 +18,7 @@ from caregiver.pwa import offline_page
 from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
 from seizures.queries import recent_taps, tally_state
 from seizures.views.common import logging_config
+from seizures.views.days import day_status_context
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
 POLL_SECONDS = 15
@@ -71,13 +72,14 @@ def home_context(child: Child) -> dict:
         tally_uuid=uuid.uuid4(),
         logging=logging_config(child),
     )
+    context.update(day_status_context(child, context["today_count"]))
     return context
 
 
 @require_GET
 @offline_page(start=True)
 def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member. Five queries after `child_for`, whatever the history; an htmx request
+    """Any member. Six queries after `child_for`, whatever the history; an htmx request
     (the page polls it) gets only the live part, in three."""
     child = child_for(request, child_id)
     if request.htmx:
