@@ -90,6 +90,38 @@ def diary_days(child: Child, last: date, days: int = RECENT_DAYS) -> list[DiaryD
     ]
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Which days from `first` to `last` were confirmed or marked as not recorded, to tell
+    each day's status from its count of entries without another query."""
+
+    first: date
+    last: date
+    confirmed: frozenset[date]
+    not_recorded: tuple[tuple[date, date], ...]
+
+    def covers(self, first: date, last: date) -> bool:
+        return self.first <= first and last <= self.last
+
+    def marked(self, day: date) -> bool:
+        return any(a <= day <= b for a, b in self.not_recorded)
+
+    def recorded(self, day: date, entries: int) -> bool:
+        return not self.marked(day) and (entries > 0 or day in self.confirmed)
+
+
+def load_coverage(child: Child, first: date, last: date) -> Coverage:
+    """The confirmations and not-recorded ranges touching `first`..`last`: two queries."""
+    confirmed = DayConfirmation.objects.filter(child=child, confirmed_on__range=(first, last))
+    ranges = NotRecordedRange.objects.filter(child=child, started_on__lte=last, ended_on__gte=first)
+    return Coverage(
+        first,
+        last,
+        frozenset(confirmed.values_list("confirmed_on", flat=True)),
+        tuple(ranges.order_by("started_on").values_list("started_on", "ended_on")),
+    )
+
+
 def confirmation_on(child: Child, day: date) -> DayConfirmation | None:
     """The day's confirmation, if given (one indexed query)."""
     return DayConfirmation.objects.filter(child=child, confirmed_on=day).first()
