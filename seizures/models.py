@@ -37,6 +37,15 @@ CLOCK_SKEW = timedelta(minutes=2)
 RESTORE_WINDOW = timedelta(days=30)
 # A "+1" joins the current cluster when the previous tap came at most this long before.
 CLUSTER_GAP = timedelta(hours=1)
+# An entry the server first received longer than this after the seizure began was written
+# from memory: "backfilled" on the timeline, in the CSV and in the report's coverage.
+BACKFILL_AFTER = timedelta(hours=24)
+
+
+def is_backfilled(started_at: datetime, received_at: datetime) -> bool:
+    return received_at - started_at > BACKFILL_AFTER
+
+
 # A "Seizure now" this close to the start of a seizure already being timed joins it: two
 # caregivers starting the same seizure must not log it twice.
 JOIN_WINDOW = timedelta(minutes=30)
@@ -211,6 +220,10 @@ class Episode(models.Model):
             {"region": s["region"], "label": labels.get(s["region"], s["region"]), "at": s.get("at_seconds")}
             for s in self.path
         ]
+
+    @property
+    def backfilled(self) -> bool:
+        return is_backfilled(self.started_at, self.received_at)
 
     @property
     def ended_at(self) -> datetime | None:

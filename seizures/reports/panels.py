@@ -5,12 +5,13 @@ treatment before-and-after rows. Plain data in, plain data out: no queries, no r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from html import escape
 
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -146,6 +147,16 @@ def _with_coverage(whole: Bucket, text: str) -> str:
 
 def _maybe(value: float | None) -> str:
     return "—" if value is None else _number(value)
+
+
+def delay_text(delay: timedelta | None) -> str:
+    """A time from a seizure to its entry in words ("2 hours, 5 minutes"); "" when unknown."""
+    if delay is None:
+        return ""
+    if delay < timedelta(minutes=1):
+        return _("under a minute")
+    base = datetime(2000, 1, 1)
+    return timesince(base, base + delay)
 
 
 def _unit(granularity: str) -> str:

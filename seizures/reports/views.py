@@ -140,6 +140,8 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         )
         context["episodes_limit"] = REPORT_EPISODES
         context["signs"] = panels.sign_rows(context["summary"])
+        context["entry_times"] = stats.entry_times(child, start, end)
+        context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["generated_at"] = timezone.now()
         _record_clinician_view(request, child, "Report", period)
     return render(request, "seizures/report.html", context)
