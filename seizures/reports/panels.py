@@ -4,6 +4,7 @@ treatment before-and-after rows. Plain data in, plain data out: no queries, no r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
@@ -120,7 +121,8 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    """A share as a whole percentage, rounded once, halves up."""
+    return "—" if value is None else f"{math.floor(value + 0.5)}%"
 
 
 def _number(value: float) -> str:
@@ -128,9 +130,16 @@ def _number(value: float) -> str:
 
 
 def _share_values(bucket: Bucket) -> dict[str, float | None]:
+    """Each sign's share, unrounded: the figure and the text each round it once."""
     shares = {key: bucket.share(n) for key, n in zip(SIGN_KEYS, bucket.signs, strict=True)}
     shares["migrated"] = bucket.share(bucket.migrated)
-    return {key: None if value is None else round(value, 1) for key, value in shares.items()}
+    return shares
+
+
+def whole_seconds(median: float) -> int:
+    """A median in whole seconds, halves rounded up: the rule the key figures' floatformat
+    follows too, so 64.5 s is 1:05 everywhere."""
+    return math.floor(median + 0.5)
 
 
 def recorded_text(bucket: Bucket) -> str:
@@ -264,7 +273,7 @@ def duration_chart(summary: Summary, names: list[str]) -> Chart:
         text = _(
             "Median %(median)s, longest %(longest)s (minutes:seconds), over the %(known)s with a known duration."
         ) % {
-            "median": duration(round(whole.median)),
+            "median": duration(whole_seconds(whole.median)),
             "longest": duration(whole.longest),
             "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
         }
@@ -278,7 +287,7 @@ def duration_chart(summary: Summary, names: list[str]) -> Chart:
     rows = [
         [
             name,
-            duration(round(b.median)) if b.median is not None else "—",
+            duration(whole_seconds(b.median)) if b.median is not None else "—",
             duration(b.longest) if b.longest is not None else "—",
             f"{b.known:,}",
         ]
@@ -342,7 +351,9 @@ def signs_chart(summary: Summary, names: list[str]) -> Chart:
     figure = charts.signs(
         granularity=period.granularity,
         starts=[b.origin for b in buckets],
-        shares={key: [shares[key] for shares in per_bucket] for key in labels},
+        shares={
+            key: [None if shares[key] is None else round(shares[key], 1) for shares in per_bucket] for key in labels
+        },
         labels=labels | {"axis": _("Share of seizures")},
     )
     if whole.detailed:

@@ -130,3 +130,27 @@ def test_a_first_average_over_fewer_than_28_days_says_so(child) -> None:
         log(child, at(child, f"2026-06-{day:02d} 09:00"))
     chart = panels.frequency_chart(summary(child, "2026-06-01", "2026-06-10"), [str(d) for d in range(10)], [])
     assert "from 1 a day (over the diary’s first 1 day) to 1 a day (over 28 days)" in chart.summary
+
+
+def test_a_median_of_64_and_a_half_seconds_is_1_05_everywhere(owner_client, child) -> None:
+    log(child, at(child, "2026-06-01 09:00"), duration_seconds=64)
+    log(child, at(child, "2026-06-01 10:00"), duration_seconds=65)
+    result = summary(child, "2026-06-01", "2026-06-01")
+    assert result.whole.median == 64.5
+    chart = panels.duration_chart(result, ["1 Jun"])
+    assert "Median 1:05" in chart.summary and chart.table.rows[0][1] == "1:05"
+    page = owner_client.get(
+        f"/c/{child.public_id}/charts/", {"period": "custom", "start": "2026-06-01", "end": "2026-06-01"}
+    ).content.decode()
+    assert "Median duration</dt><dd>1:05" in page
+
+
+def test_sign_shares_are_rounded_once(child) -> None:
+    # Apnea in 5 of 11 seizures: 45.45…%, shown as 45% (rounding to 45.5 first made it 46%).
+    log(child, *(at(child, f"2026-06-01 {h:02d}:00") for h in range(5)), apnea=True)
+    log(child, *(at(child, f"2026-06-01 {h:02d}:00") for h in range(5, 11)), jerking=True, jerking_side="left",
+        jerking_limb="arm")  # fmt: skip
+    chart = panels.signs_chart(summary(child, "2026-06-01", "2026-06-01"), ["1 Jun"])
+    assert "apnea 45%" in chart.summary
+    assert chart.table.rows[0][2] == "45%"
+    assert chart.figure["data"][0]["y"][0] == 45.5  # the figure's own one decimal
