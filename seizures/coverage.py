@@ -44,10 +44,6 @@ class DiaryDay:
         return "confirmed" if self.confirmation is not None else "unrecorded"
 
     @property
-    def recorded(self) -> bool:
-        return self.status in ("entries", "confirmed")
-
-    @property
     def label(self) -> str:
         return str(STATUS_LABELS[self.status])
 

@@ -168,21 +168,22 @@
 
   // --- "No more seizures today" ------------------------------------------------------------------
   // Kept on the phone like a tap, stamped with the moment it was pressed, so a day confirmed
-  // in the evening and sent the next morning is not "late".
+  // in the evening and sent the next morning is not "late". The day is the child's today when
+  // pressed, not the one in the form: the phone's copy of the page may be from another day.
   function confirmDay(form) {
     var at = SL.clock.now();
-    var body = { day: form.elements.day.value, confirmed_at: iso(at) };
+    var body = { day: day(at), confirmed_at: iso(at) };
     return SL.outbox.put(entry("confirm", form.elements.client_uuid.value, body, label(text.label_confirm, at), body.day));
   }
 
-  // While the day's confirmation is on the phone, and once the server has it, the button gives
+  // While today's confirmation is on the phone, and once the server has it, the button gives
   // way to saying so.
   async function renderConfirm() {
     var form = document.querySelector("form[data-day-confirm]");
     if (!form) return;
-    var day = form.elements.day.value;
-    var held = (await ours()).some(function (e) { return e.kind === "confirm" && e.body.day === day && e.state !== "rejected"; });
-    var words = form.dataset.confirmed === day ? text.day_confirmed : held ? text.confirm_kept : "";
+    var today = day(SL.clock.now());
+    var held = (await ours()).some(function (e) { return e.kind === "confirm" && e.body.day === today && e.state !== "rejected"; });
+    var words = form.dataset.confirmed === today ? text.day_confirmed : held ? text.confirm_kept : "";
     var note = form.parentNode.querySelector("[data-confirm-note]");
     form.hidden = Boolean(words);
     if (words && !note) {
