@@ -25,6 +25,7 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child, Role
 from seizures.models import Episode, Treatment
+from seizures.queries import last_seizure
 from seizures.reports import csv_export, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 
@@ -142,6 +143,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["signs"] = panels.sign_rows(context["summary"])
         context["entry_times"] = stats.entry_times(child, start, end)
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
+        context["last_seizure"] = last_seizure(child)
         context["generated_at"] = timezone.now()
         _record_clinician_view(request, child, "Report", period)
     return render(request, "seizures/report.html", context)

@@ -16,7 +16,7 @@ from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
 from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
-from seizures.queries import recent_taps, tally_state
+from seizures.queries import last_seizure, recent_taps, tally_state
 from seizures.views.common import logging_config
 from seizures.views.days import day_status_context
 
@@ -64,8 +64,7 @@ def home_context(child: Child) -> dict:
     context.update(
         child=child,
         can_write=child.membership.can_write,
-        # No join here: with one, SQLite sorts the whole history instead of reading the index.
-        last_episode=Episode.objects.for_child(child).live().filter(in_progress=False).newest_first().first(),
+        last_episode=last_seizure(child),
         treatments=list(Treatment.objects.for_child(child).ongoing(context["today"]).order_by("started_on")),
         # A fresh key per page view: a repeated submit of this page's forms saves once.
         start_uuid=uuid.uuid4(),

@@ -78,3 +78,11 @@ def test_backfilled_entries_are_flagged_on_the_timeline_and_in_the_csv(owner_cli
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()[1:])))
     assert [row["backfilled"] for row in rows] == ["0", "0", "1"]
     assert rows[2]["received_at"] == "2026-11-16T09:00:00+00:00"
+
+
+def test_the_report_gives_the_time_since_the_last_seizure(owner_client, diary) -> None:
+    html = owner_client.get(reverse("seizures:report", args=[diary.public_id])).content.decode()
+    text = " ".join(html.split())
+    # The latest seizure began at 09:00 UTC on 13 November, a week and 3 hours before now.
+    assert "Time since the last seizure</dt><dd>1 week <span" in text  # the largest units only
+    assert "(13 Nov 2026 09:00)" in text
