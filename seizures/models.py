@@ -7,6 +7,7 @@ Reads of family data go through the QuerySets below, always scoped to one child:
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -43,7 +44,8 @@ BACKFILL_AFTER = timedelta(hours=24)
 
 
 def is_backfilled(started_at: datetime, received_at: datetime) -> bool:
-    return received_at - started_at > BACKFILL_AFTER
+    """In whole seconds since 1970, as the report's SQL counts them, so the two always agree."""
+    return math.floor(received_at.timestamp()) - math.floor(started_at.timestamp()) > BACKFILL_AFTER.total_seconds()
 
 
 # A "Seizure now" this close to the start of a seizure already being timed joins it: two
@@ -195,6 +197,8 @@ class Episode(models.Model):
                     *(sign.key for sign in SIGNS),
                     *(sign.side_field for sign in SIGNS if sign.side_field),
                     "rescue_medicine",
+                    # The report's time from a seizure to its entry (reports/stats/entries.py).
+                    "received_at",
                     "deleted_at",
                 ],
                 condition=Q(deleted_at__isnull=True),
