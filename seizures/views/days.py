@@ -87,6 +87,11 @@ def day_confirm(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             if day == child.today():
                 return redirect("seizures:home", child_id=child.public_id)
             return redirect("seizures:days", child_id=child.public_id)
+    if request.htmx:
+        # htmx swaps only successful answers: the status line comes back with the errors.
+        context = day_status_context(child, today_count(child, timezone.now()))
+        context |= {"child": child, "can_write": True, "confirm_form": form}
+        return render(request, "seizures/_day_status.html", context)
     return _page(request, child, confirm_form=form, status=400)
 
 

@@ -222,3 +222,11 @@ def test_download_all_data_holds_the_diary_days(owner_client, child, owner) -> N
     assert exported["diary_days"]["not_recorded"][0] | {"id": None} == {
         "id": None, "first_day": "2026-06-01", "last_day": "2026-06-03", "reason": "Away"
     }  # fmt: skip
+
+
+def test_an_htmx_confirmation_with_errors_shows_them_in_the_status_line(owner_client, child) -> None:
+    response = confirm(owner_client, child, TODAY + timedelta(days=1), **htmx_headers())
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'role="alert"' in body and "only be confirmed once it has begun" in body
+    assert not DayConfirmation.objects.exists()
