@@ -30,6 +30,7 @@ def _owner_count(child: Child) -> int:
 @require_GET
 def team(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the care team")
     members = child.memberships.select_related("user").order_by("created_at")
     invitations = child.invitations.pending().order_by("-created_at") if child.membership.is_owner else []
     return render(
