@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,8 +23,33 @@ from caregiver.forms import InviteForm, RoleForm
 from caregiver.models import Child, Invitation, Membership, Role, hash_token
 
 
-def _owner_count(child: Child) -> int:
-    return child.memberships.filter(role=Role.OWNER).count()
+def _locked_team(child: Child) -> list[Membership]:
+    """The child's memberships, locked until the transaction ends, always in one order (by
+    id). Every change to the team takes this lock first, so two owners changing each other's
+    role at once take turns instead of deadlocking (each used to lock the other's row, and
+    that person's account row with it, before writing its own audit event), and the owner
+    count reads the team as it now is."""
+    return list(child.memberships.select_for_update(of=("self",)).select_related("user").order_by("pk"))
+
+
+def _member(members: list[Membership], member_id: UUID) -> Membership:
+    member = next((m for m in members if m.public_id == member_id), None)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _owners(members: list[Membership]) -> int:
+    return sum(m.is_owner for m in members)
+
+
+def _still_owner(members: list[Membership], request: AuthedRequest) -> bool:
+    """Whether the requester is still an owner once the team is locked: another owner may
+    have changed their role while they waited. Says so when not."""
+    if any(m.user_id == request.user.pk and m.is_owner for m in members):
+        return True
+    messages.error(request, _("Your place on this care team changed meanwhile, so nothing was changed."))
+    return False
 
 
 @require_GET
@@ -93,11 +118,14 @@ def invitation_cancel(request: AuthedRequest, child_id: UUID, invitation_id: UUI
 def member_role(request: AuthedRequest, child_id: UUID, member_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.MANAGE)
     with transaction.atomic():
-        member = get_object_or_404(child.memberships.select_for_update().select_related("user"), public_id=member_id)
+        members = _locked_team(child)
+        member = _member(members, member_id)
+        if not _still_owner(members, request):
+            return redirect("team", child_id=child.public_id)
         form = RoleForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose one of the listed roles."))
-        elif member.role == Role.OWNER and form.cleaned_data["role"] != Role.OWNER and _owner_count(child) == 1:
+        elif member.role == Role.OWNER and form.cleaned_data["role"] != Role.OWNER and _owners(members) == 1:
             messages.error(request, _("A child needs at least one owner. Make someone else an owner first."))
         else:
             member.role = form.cleaned_data["role"]
@@ -119,8 +147,11 @@ def member_role(request: AuthedRequest, child_id: UUID, member_id: UUID) -> Http
 def member_remove(request: AuthedRequest, child_id: UUID, member_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.MANAGE)
     with transaction.atomic():
-        member = get_object_or_404(child.memberships.select_for_update().select_related("user"), public_id=member_id)
-        if member.role == Role.OWNER and _owner_count(child) == 1:
+        members = _locked_team(child)
+        member = _member(members, member_id)
+        if not _still_owner(members, request):
+            return redirect("team", child_id=child.public_id)
+        if member.role == Role.OWNER and _owners(members) == 1:
             messages.error(request, _("A child needs at least one owner. Make someone else an owner first."))
             return redirect("team", child_id=child.public_id)
         audit.record(request.user, "remove_member", child=child, obj=member, summary=f"Removed {member.user.email}")
@@ -136,14 +167,18 @@ def team_leave(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Anyone may leave, except the last owner, who must hand over or delete the child."""
     child = child_for(request, child_id)
     with transaction.atomic():
-        if child.membership.is_owner and _owner_count(child) == 1:
+        members = _locked_team(child)
+        mine = next((m for m in members if m.user_id == request.user.pk), None)
+        if mine is None:
+            raise Http404
+        if mine.is_owner and _owners(members) == 1:
             messages.error(
                 request,
                 _("You are the only owner. Make someone else an owner first, or delete the child's diary."),
             )
             return redirect("team", child_id=child.public_id)
-        audit.record(request.user, "leave", child=child, obj=child.membership, summary=f"{request.user.email} left")
-        child.membership.delete()
+        audit.record(request.user, "leave", child=child, obj=mine, summary=f"{request.user.email} left")
+        mine.delete()
     messages.success(request, _("You have left %(name)s’s care team.") % {"name": child.name})
     return redirect("home")
 
