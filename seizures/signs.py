@@ -21,8 +21,9 @@ EDUCATION_ARTICLE = "signs"
 
 
 class Side(models.TextChoices):
-    LEFT = "left", _("Left")
-    RIGHT = "right", _("Right")
+    # Whose side: a parent facing the child would otherwise name the mirror image.
+    LEFT = "left", _("Child’s left")
+    RIGHT = "right", _("Child’s right")
     NOT_SEEN = "not_seen", _("Side not seen")
 
 
@@ -56,11 +57,18 @@ class Sign:
     @property
     def education_url(self) -> str:
         """The sign's explanation in the education section, or "" while that section has no
-        such page. Resolved on use, never at import, and never by importing `education`."""
-        try:
-            return reverse("education:article", kwargs={"slug": EDUCATION_ARTICLE}) + f"#sign-{self.key}"
-        except NoReverseMatch:
-            return ""
+        such page."""
+        article = signs_article_url()
+        return f"{article}#sign-{self.key}" if article else ""
+
+
+def signs_article_url() -> str:
+    """The education section's article on the signs, or "" while that section has no such
+    page. Resolved on use, never at import, and never by importing `education`."""
+    try:
+        return reverse("education:article", kwargs={"slug": EDUCATION_ARTICLE})
+    except NoReverseMatch:
+        return ""
 
 
 SIGNS: tuple[Sign, ...] = (
