@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -27,6 +28,15 @@ def time_zone_names() -> list[str]:
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def has_control_characters(value: str) -> bool:
+    """Line breaks, NUL and the other control characters: never part of a name, and a line
+    break in a name that reaches a mail subject makes sending fail."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value)
+
+
+NAME_CONTROL_CHARACTERS = _("A name cannot contain line breaks or other control characters.")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -70,6 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if has_control_characters(self.name):
+            raise ValidationError({"name": NAME_CONTROL_CHARACTERS})
 
     def get_short_name(self) -> str:
         return self.name or self.email
@@ -139,6 +154,8 @@ class Child(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        if has_control_characters(self.name):
+            errors["name"] = NAME_CONTROL_CHARACTERS
         today = timezone.localdate(timezone=self.zone) if self.time_zone in time_zone_names() else None
         if self.born_on and today and self.born_on > today:
             errors["born_on"] = _("The date of birth cannot be in the future.")
@@ -215,16 +232,23 @@ class Invitation(models.Model):
     @classmethod
     def issue(cls, *, child: Child, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
         """Create an invitation; returns it with the plain token (shown once, in the link)."""
-        token = secrets.token_urlsafe(32)
-        invitation = cls.objects.create(
-            child=child,
-            email=email.lower(),
-            role=role,
-            invited_by=invited_by,
-            token_hash=hash_token(token),
-            expires_at=timezone.now() + INVITATION_LIFETIME,
-        )
+        invitation = cls(child=child, email=email.lower(), role=role, invited_by=invited_by)
+        token = invitation._new_token()
+        invitation.save()
         return invitation, token
+
+    def renew(self) -> str:
+        """A new link for this invitation, for another full lifetime; the old link stops
+        working. Returns the plain token."""
+        token = self._new_token()
+        self.save(update_fields=["token_hash", "expires_at"])
+        return token
+
+    def _new_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + INVITATION_LIFETIME
+        return token
 
     @property
     def is_usable(self) -> bool:

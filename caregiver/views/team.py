@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from uuid import UUID
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.forms import InviteForm, RoleForm
 from caregiver.models import Child, Invitation, Membership, Role, hash_token
+
+logger = logging.getLogger(__name__)
 
 
 def _locked_team(child: Child) -> list[Membership]:
@@ -88,17 +91,41 @@ def invite(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 obj=invitation,
                 summary=f"Invited {invitation.email} as {invitation.role}",
             )
-        link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
-        context = {"child": child, "invitation": invitation, "link": link, "inviter": request.user}
+        return _send_invitation(request, child, invitation, token)
+    return render(request, "caregiver/invite.html", {"child": child, "form": form})
+
+
+def _send_invitation(request: AuthedRequest, child: Child, invitation: Invitation, token: str) -> HttpResponse:
+    """E-mails the link, after the invitation is saved (a slow mail server must not hold a
+    transaction open), and shows the link to the owner too. When the mail cannot be sent the
+    page says so, still shows the link to pass on, and offers to send it again."""
+    link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
+    context = {"child": child, "invitation": invitation, "link": link, "inviter": request.user, "sent": True}
+    try:
         send_mail(
             _("You are invited to %(name)s’s seizure log") % {"name": child.name},
             render_to_string("caregiver/invitation_email.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [invitation.email],
         )
-        # The owner sees the link once too, to pass on by another channel if mail is slow.
-        return render(request, "caregiver/invitation_sent.html", context)
-    return render(request, "caregiver/invite.html", {"child": child, "form": form})
+    except (OSError, ValueError):  # the mail server (smtplib's errors are OSErrors) or a header mail refuses
+        logger.exception("The invitation %s could not be e-mailed", invitation.public_id)
+        context["sent"] = False
+    # The owner sees the link once too, to pass on by another channel if mail is slow.
+    return render(request, "caregiver/invitation_sent.html", context)
+
+
+@require_POST
+def invitation_resend(request: AuthedRequest, child_id: UUID, invitation_id: UUID) -> HttpResponse:
+    """A waiting invitation gets a new link, e-mailed again; the old link stops working."""
+    child = child_for(request, child_id, Need.MANAGE)
+    with transaction.atomic():
+        invitation = get_object_or_404(child.invitations.pending().select_for_update(), public_id=invitation_id)
+        token = invitation.renew()
+        audit.record(
+            request.user, "resend_invite", child=child, obj=invitation, summary=f"Sent again to {invitation.email}"
+        )
+    return _send_invitation(request, child, invitation, token)
 
 
 @require_POST
