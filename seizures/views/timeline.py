@@ -17,8 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from caregiver import audit
 from caregiver.access import AuthedRequest, child_for
+from caregiver.audit import record_clinician_view
 from caregiver.models import Child
 from caregiver.pwa import offline_page
 from seizures.models import Episode, EpisodeQuerySet, local_midnight
@@ -116,7 +116,7 @@ def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     seen = "Viewed the seizure timeline"
     if cursor is not None:  # a later page: which seizures it showed
         seen += f", seizures before {cursor[0].astimezone(child.zone):%Y-%m-%d %H:%M}"
-    audit.record_clinician_view(request, child, seen, obj=child)
+    record_clinician_view(request, child, seen, obj=child)
     if request.htmx:
         return render(request, "seizures/timeline.html#page", context)
     deleted = _deleted_banner(child, request.GET.get("deleted", ""))
