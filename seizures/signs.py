@@ -21,9 +21,8 @@ EDUCATION_ARTICLE = "signs"
 
 
 class Side(models.TextChoices):
-    # Whose side: a parent facing the child would otherwise name the mirror image.
-    LEFT = "left", _("Child’s left")
-    RIGHT = "right", _("Child’s right")
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
     NOT_SEEN = "not_seen", _("Side not seen")
 
 
@@ -57,18 +56,11 @@ class Sign:
     @property
     def education_url(self) -> str:
         """The sign's explanation in the education section, or "" while that section has no
-        such page."""
-        article = signs_article_url()
-        return f"{article}#sign-{self.key}" if article else ""
-
-
-def signs_article_url() -> str:
-    """The education section's article on the signs, or "" while that section has no such
-    page. Resolved on use, never at import, and never by importing `education`."""
-    try:
-        return reverse("education:article", kwargs={"slug": EDUCATION_ARTICLE})
-    except NoReverseMatch:
-        return ""
+        such page. Resolved on use, never at import, and never by importing `education`."""
+        try:
+            return reverse("education:article", kwargs={"slug": EDUCATION_ARTICLE}) + f"#sign-{self.key}"
+        except NoReverseMatch:
+            return ""
 
 
 SIGNS: tuple[Sign, ...] = (

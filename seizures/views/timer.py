@@ -22,17 +22,7 @@ from caregiver.pwa import offline_page
 from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
 from seizures.models import JOIN_WINDOW, MAX_DURATION, Episode
 from seizures.recording import ClientUUIDConflict, locked_episode, save_once
-from seizures.signs import (
-    COLOUR_FIELD,
-    MAX_PATH_STEPS,
-    OBSERVATIONS,
-    SIGNS,
-    Colour,
-    Limb,
-    Region,
-    Side,
-    signs_article_url,
-)
+from seizures.signs import MAX_PATH_STEPS, OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
 from seizures.sync import BOOLEAN_FIELDS, CHOICE_FIELDS, stored
 from seizures.templatetags.seizures import duration
 from seizures.views.common import conflict_response, live_episode, logging_config
@@ -94,7 +84,6 @@ def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: U
         "logging": logging_config(child),
         "can_write": child.membership.can_write,
         "groups": sign_groups(episode),
-        "signs_url": signs_article_url(),
         "observations": [{"obs": o, "on": getattr(episode, o.key)} for o in OBSERVATIONS],
         "colours": Colour.choices,
         "sides": Side.choices,
@@ -213,7 +202,7 @@ def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Htt
         audit.record(request.user, "edit", child=child, obj=episode, summary=f"Timer: {name} {shown}")
     sign = next((s for s in SIGNS if name in (s.key, s.side_field, s.limb_field)), None)
     if sign is None:
-        return _fragment(request, child, episode, "colour" if name == COLOUR_FIELD else "observations")
+        return _fragment(request, child, episode, "observations")
     group = next(g for g in sign_groups(episode) if g["sign"] is sign)
     return _fragment(request, child, episode, "sign_group", group=group)
 

@@ -42,27 +42,12 @@
     if (!box || alerted) return;
     alerted = true;
     box.hidden = false;
-    // Over the bottom of the screen wherever the parent has scrolled; the plan can be hidden.
-    box.classList.add("floating");
-    box.querySelector("[data-plan-toggle]").hidden = false;
     document.body.classList.add("threshold-reached");
     // Browsers allow vibration only after the user has touched the page; a silent failure is fine.
     if (navigator.vibrate) {
       try { navigator.vibrate([600, 250, 600, 250, 600]); } catch (e) { /* not allowed here */ }
     }
   }
-
-  function togglePlan(button) {
-    var box = button.closest("[data-rescue-alert]");
-    var open = box.classList.toggle("plan-hidden") === false;
-    button.setAttribute("aria-expanded", String(open));
-    button.textContent = open ? button.dataset.hide : button.dataset.show;
-  }
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-plan-toggle]");
-    if (button) togglePlan(button);
-  });
 
   function tick() {
     document.querySelectorAll("[data-elapsed-from]").forEach(function (el) {

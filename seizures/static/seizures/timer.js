@@ -81,7 +81,7 @@
     if (stop) {
       root.setAttribute("data-stopped", "");
       root.querySelector("[data-timer-controls]").hidden = true;
-      root.querySelector("[data-timer-bar]").hidden = true;
+      root.querySelector(".elapsed").hidden = true;
       root.querySelector("[data-rescue-alert]").hidden = true;
     }
   }
@@ -121,7 +121,7 @@
         press(form, state[form.dataset.field]);
       });
     });
-    root.querySelectorAll("#observations form[data-field], #colour form[data-field]").forEach(function (form) {
+    root.querySelectorAll("#observations form[data-field]").forEach(function (form) {
       if (form.classList.contains("choice-form")) press(form, state[form.dataset.field]);
       else toggle(form.querySelector("button"), !!state[form.dataset.field]);
     });
