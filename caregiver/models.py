@@ -209,7 +209,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 
 class Invitation(models.Model):
-    """A single-use link that adds whoever opens it to a child's team with a role.
+    """A single-use link that adds the invited address's account to a child's team with a role.
 
     Only the token's hash is stored, so a database leak does not leak working links."""
 
@@ -253,6 +253,14 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+    def is_for(self, user: User) -> bool:
+        """Whether `user` is the account that signing in with the invited address reaches:
+        the same lookup as sign-in, so the address matches exactly as sign-in matches it."""
+        try:
+            return User.objects.get_by_natural_key(self.email).pk == user.pk
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            return False
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

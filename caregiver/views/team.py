@@ -213,12 +213,16 @@ def team_leave(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """Anyone holding the link may join once, signing in or up first if needed."""
+    """The invited address may join once, signing in or up as that address first if needed.
+    Any other account is told the link is for another address, learns nothing of the child,
+    and changes nothing (a forwarded or mistyped owner invitation must not make an owner)."""
     invitation = Invitation.objects.select_related("child", "invited_by").filter(token_hash=hash_token(token)).first()
     if invitation is None or not invitation.is_usable:
         return render(request, "caregiver/invitation_invalid.html", {"invitation": invitation}, status=404)
     if not request.user.is_authenticated:
         return render(request, "caregiver/invitation_accept.html", {"invitation": invitation, "path": request.path})
+    if not invitation.is_for(request.user):
+        return render(request, "caregiver/invitation_other_address.html", {"path": request.path}, status=403)
     existing = Membership.objects.filter(user=request.user, child=invitation.child).first()
     if request.method == "POST":
         with transaction.atomic():
