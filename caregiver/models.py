@@ -154,8 +154,6 @@ class Child(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if has_control_characters(self.name):
-            errors["name"] = NAME_CONTROL_CHARACTERS
         today = timezone.localdate(timezone=self.zone) if self.time_zone in time_zone_names() else None
         if self.born_on and today and self.born_on > today:
             errors["born_on"] = _("The date of birth cannot be in the future.")
@@ -165,6 +163,8 @@ class Child(models.Model):
             errors["seizures_began_on"] = _("This date cannot be in the future.")
         if (self.cluster_alert_count is None) != (self.cluster_alert_hours is None):
             errors["cluster_alert_hours"] = _("Give both the number of seizures and the hours, or neither.")
+        if has_control_characters(self.name):
+            errors["name"] = NAME_CONTROL_CHARACTERS
         if errors:
             raise ValidationError(errors)
 
