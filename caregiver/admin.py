@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models, transaction
 
@@ -62,6 +63,14 @@ class UserAdmin(FamilyAuditedAdmin, BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Staff setting someone's password (a way into their families) is in those trails too."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                self._record(request, self.get_object(request, unquote(id)), "edit", ["password"])
+        return response
 
 
 class MembershipInline(admin.TabularInline):

@@ -86,3 +86,13 @@ def test_deleting_an_account_in_the_admin_leaves_a_former_member_in_the_trail(
         (f"former member {number}", "create", "Added Robin"),
         ("staff@example.org", "delete", "Staff in the admin: delete user"),
     }
+
+
+def test_staff_setting_a_members_password_is_in_the_familys_trail(staff_client, child, caregiver_user) -> None:
+    url = f"/admin/caregiver/user/{caregiver_user.pk}/password/"
+    passphrase = "a new passphrase chosen by staff"
+    response = staff_client.post(url, {"password1": passphrase, "password2": passphrase})
+    assert response.status_code == 302
+    caregiver_user.refresh_from_db()
+    assert caregiver_user.check_password(passphrase)
+    assert _staff_events(child) == [("edit", "user", "Staff in the admin: edit user (password)")]
