@@ -10,8 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caregiver import audit
-from caregiver.models import Child, Role
+from caregiver.models import Child
 from seizures.models import Episode
 
 
@@ -23,13 +22,6 @@ def conflict_response(request: HttpRequest) -> HttpResponse:
 def live_episode(child: Child, episode_id: UUID) -> Episode:
     """One of the child's episodes that is not deleted, for reading; 404 otherwise."""
     return get_object_or_404(Episode.objects.for_child(child).live().select_related("logged_by"), public_id=episode_id)
-
-
-def record_clinician_view(request: HttpRequest, child: Child, obj, summary: str) -> None:
-    """Clinicians' reads of a child's records are part of the audit trail; family members'
-    own reads are not (they would bury every change under page views)."""
-    if child.membership.role == Role.CLINICIAN:
-        audit.record(request.user, "view", child=child, obj=obj, summary=summary)
 
 
 def logging_config(child: Child) -> dict:

@@ -22,7 +22,7 @@ from caregiver.pwa import offline_page
 from seizures.forms import EpisodeForm
 from seizures.models import RESTORE_WINDOW, Episode
 from seizures.recording import ClientUUIDConflict, already_saved, locked_episode, restore, save_once, soft_delete
-from seizures.views.common import conflict_response, live_episode, logging_config, record_clinician_view
+from seizures.views.common import conflict_response, live_episode, logging_config
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).
@@ -79,7 +79,7 @@ def episode_edit(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Ht
     context: dict = {"child": child, "can_write": child.membership.can_write}
     if request.method == "GET":
         episode = live_episode(child, episode_id)
-        record_clinician_view(request, child, episode, "Viewed a seizure")
+        audit.record_clinician_view(request, child, "Viewed a seizure", obj=episode)
         form = EpisodeForm(child=child, instance=episode)
         return render(request, "seizures/episode_form.html", context | {"form": form, "episode": episode})
     with transaction.atomic():
@@ -139,6 +139,7 @@ def episode_restore(request: AuthedRequest, child_id: UUID, episode_id: UUID) ->
 def episodes_deleted(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member sees what was deleted in the last 30 days; writers can restore. One query."""
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the recently deleted seizures")
     episodes = list(
         Episode.objects.for_child(child)
         .deleted()

@@ -28,6 +28,7 @@ def _today(child: Child):
 def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member: ongoing treatments first, then the rest, newest first. One query."""
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the treatments")
     today = _today(child)
     rows = list(Treatment.objects.for_child(child).order_by(F("stopped_on").desc(nulls_first=True), "-started_on"))
     ongoing = [t for t in rows if t.started_on <= today and (t.stopped_on is None or t.stopped_on >= today)]
