@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
-from caregiver.models import Child, Role
+from caregiver.models import Child
 from seizures.models import Episode, Treatment
 from seizures.reports import csv_export, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
@@ -100,11 +100,6 @@ def _charts_context(child: Child, period: Period, began_on: date, today: date, *
     }
 
 
-def _record_clinician_view(request: AuthedRequest, child: Child, what: str, period: Period) -> None:
-    if child.membership.role == Role.CLINICIAN:
-        audit.record(request.user, "view", child=child, summary=f"{what}: {period.start} to {period.end}")
-
-
 @require_GET
 def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Frequency, duration, burden, signs and time of day over a period. An htmx request
@@ -113,7 +108,7 @@ def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     period, context = _read_period(request, child)
     if period is not None:
         context |= _charts_context(child, period, context["began_on"], context["today"], report=False)
-        _record_clinician_view(request, child, "Charts", period)
+        audit.record_clinician_view(request, child, f"Charts: {period.start} to {period.end}")
     template = "seizures/charts.html#panel" if request.htmx else "seizures/charts.html"
     return render(request, template, context)
 
@@ -137,7 +132,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["episodes_limit"] = REPORT_EPISODES
         context["signs"] = panels.sign_rows(context["summary"])
         context["generated_at"] = timezone.now()
-        _record_clinician_view(request, child, "Report", period)
+        audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)
 
 
