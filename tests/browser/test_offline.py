@@ -270,6 +270,8 @@ def test_signing_out_warns_while_entries_wait_then_clears_the_phone(new_context,
     page.get_by_role("button", name="Count one seizure now").click()
     expect(status(page)).to_have_text(WAITING)
     page.get_by_role("link", name="Account").click()
+    page.wait_for_url("**/account/")
+    page.wait_for_load_state("domcontentloaded")  # the warning comes from a deferred script
     page.get_by_role("button", name="Sign out").click()
     warning = page.get_by_role("alert")
     expect(warning).to_contain_text("1 entries on this phone have not reached the server yet")
