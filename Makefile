@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := $(if $(CHROMIUM_PATH),,/usr/bin/chromium)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test bench-charts bench-load
+.PHONY: run test test-fast bench-charts bench-load
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required")'
@@ -26,6 +26,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest
+
+# The loop while working: everything but the real-browser, multi-process and slow tests, with
+# a tenth of the property-based examples. `make test` before pushing.
+test-fast: $(VENV)/.installed
+	FUZZ_SHARE=0.1 $(PY) -m pytest -q -m "not browser and not multiprocess and not slow"
 
 /usr/bin/chromium:
 	@if command -v apt-get >/dev/null 2>&1; then \

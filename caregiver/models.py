@@ -7,14 +7,16 @@ import secrets
 import unicodedata
 import uuid
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,9 +175,25 @@ class Child(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def get_absolute_url(self) -> str:
+        """The child's home page, named by the app that logs for children (its AppConfig's
+        `child_home`), so this app never names another app's URLs."""
+        return reverse(
+            next(c.child_home for c in apps.get_app_configs() if hasattr(c, "child_home")), args=[self.public_id]
+        )
+
+    def today(self, now: datetime | None = None) -> date:
+        """The child's local date at `now` (default: this moment): days are the household's."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def lock(self) -> None:
+        """Locks this child's row until the transaction ends, so writes that must see each
+        other (two phones starting or tapping at once) take turns. Call inside atomic()."""
+        list(Child.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+
     def clean(self) -> None:
         errors = {}
-        today = timezone.localdate(timezone=self.zone) if self.time_zone in time_zone_names() else None
+        today = self.today() if self.time_zone in time_zone_names() else None
         if self.born_on and today and self.born_on > today:
             errors["born_on"] = _("The date of birth cannot be in the future.")
         if self.born_on and self.born_on < bounds.EARLIEST_ON:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
@@ -30,21 +31,6 @@ from django.views.decorators.http import require_GET
 # The header that tells the service worker to keep a page on the phone; its value is the
 # path the page is kept under (pages whose query only picks what the script shows share one).
 OFFLINE_HEADER = "Offline-Cache"
-# What a logging page needs to work with no network, fetched when the service worker installs.
-PRECACHE_STATIC = [
-    "caregiver/css/app.css",
-    "caregiver/js/app.js",
-    "caregiver/js/outbox.js",
-    "caregiver/js/outbox-status.js",
-    "caregiver/js/pwa.js",
-    "caregiver/icons/icon.svg",
-    "django_htmx/htmx-2.min.js",
-    "seizures/seizures.css",
-    "seizures/seizures.js",
-    "seizures/logging.js",
-    "seizures/timer.js",
-    "seizures/signs.svg",
-]
 LIGHT = {"theme_color": "#1d4ed8", "background_color": "#ffffff"}
 DARK = {"theme_color": "#0f172a", "background_color": "#0f172a"}
 ICONS = [
@@ -111,8 +97,14 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def offline_static() -> list[str]:
+    """What a logging page needs to work with no network, fetched when the service worker
+    installs: every installed app's `offline_static` (an AppConfig attribute)."""
+    return [path for config in apps.get_app_configs() for path in getattr(config, "offline_static", ())]
+
+
 def _precache() -> list[str]:
-    return [static(path) for path in PRECACHE_STATIC] + [reverse("offline:page")]
+    return [static(path) for path in offline_static()] + [reverse("offline:page")]
 
 
 def _version(precache: list[str]) -> str:
@@ -122,7 +114,7 @@ def _version(precache: list[str]) -> str:
     digest = hashlib.sha256(json.dumps(precache).encode())
     digest.update(Path(get_template("caregiver/sw.js").origin.name).read_bytes())
     if not hasattr(staticfiles_storage, "manifest_name"):
-        for path in PRECACHE_STATIC:
+        for path in offline_static():
             found = finders.find(path)
             if found:
                 stat = Path(found).stat()

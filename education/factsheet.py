@@ -19,8 +19,8 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.text import Truncator, slugify
 
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
+from education.loading import FACTSHEET_PREFIX, Report, apply
 from education.models import Article, Status
-from education.sync import FACTSHEET_PREFIX, Report, apply
 
 MAX_BYTES = 1_000_000
 MAX_HEADING_WORDS = 12

@@ -2,7 +2,7 @@
 
 Each record may be *file-backed*: `origin` names where its text came from (a file under
 education/content/, or a heading of an imported fact sheet) and `origin_fingerprint` is a hash
-of the fields as that source last wrote them. The loaders (education.sync) rewrite a record
+of the fields as that source last wrote them. The loaders (education.loading) rewrite a record
 only while its fields still match that hash, so an edit made in the admin is never silently
 overwritten by the next deploy. Records written in the admin have an empty origin.
 """

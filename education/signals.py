@@ -6,8 +6,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.migrations.loader import MigrationLoader
 
 from education.content import read_library
+from education.loading import sync_library
 from education.models import Article
-from education.sync import sync_library
 
 
 def _schema_is_current(using: str) -> bool:

@@ -5,6 +5,17 @@ from django.apps import AppConfig
 
 class SeizuresConfig(AppConfig):
     name = "seizures"
+    # What the logging pages need with no network (caregiver.pwa precaches every app's list).
+    offline_static = (
+        "seizures/seizures.css",
+        "seizures/seizures.js",
+        "seizures/rules.js",
+        "seizures/logging.js",
+        "seizures/timer.js",
+        "seizures/signs.svg",
+    )
+    # A child's home page (Child.get_absolute_url), so caregiver never names this app's URLs.
+    child_home = "seizures:home"
 
     def ready(self) -> None:
         from caregiver.signals import child_data_export, demo_child_seeded

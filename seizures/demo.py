@@ -100,7 +100,7 @@ def seed_history(child: Child, members: list[User]) -> None:
     writers = [
         m.user for m in Membership.objects.filter(child=child, user__in=members).select_related("user") if m.can_write
     ] or [None]
-    today = timezone.now().astimezone(zone).date()
+    today = child.today()
     first = today - timedelta(days=DAYS - 1)
     now = timezone.now()
 

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from caregiver import bounds
+from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
 from seizures.models import Episode, Treatment
@@ -29,13 +30,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -245,14 +239,6 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
                 }
             )
         super().add_error(field, error)
-
-    def save(self, commit: bool = True) -> Episode:
-        episode = super().save(commit=False)
-        # The form always settles the duration (given or "not known"), so any timer stops here.
-        episode.in_progress = False
-        if commit:
-            episode.save()
-        return episode
 
 
 class TimerSetForm(forms.Form):

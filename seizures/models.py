@@ -91,7 +91,8 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
 
 class Cluster(models.Model):
     """A run of near-constant seizures counted with "+1" taps. Each tap is an Episode that
-    points here; `last_at` moves with every tap so the next one knows whether to join."""
+    points here; `last_at` moves with every tap so the next one knows whether to join
+    (`seizures.recording.tap`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="clusters")
@@ -103,18 +104,6 @@ class Cluster(models.Model):
 
     def __str__(self) -> str:
         return f"Cluster from {self.started_at:%Y-%m-%d %H:%M}"
-
-    @classmethod
-    def current_for(cls, child: Child, at: datetime) -> Cluster:
-        """The cluster a tap at `at` belongs to, opened when the last tap was too long ago.
-        Call inside the transaction that creates the tap."""
-        cluster = cls.objects.filter(child=child, last_at__gte=at - CLUSTER_GAP).order_by("-last_at").first()
-        if cluster is None:
-            return cls.objects.create(child=child, started_at=at, last_at=at)
-        if at > cluster.last_at:
-            cluster.last_at = at
-            cluster.save(update_fields=["last_at"])
-        return cluster
 
 
 class Episode(models.Model):
@@ -184,7 +173,7 @@ class Episode(models.Model):
                 condition=Q(deleted_at__isnull=True),
                 name="episode_live_by_start",
             ),
-            # Charts and the report (seizures/stats/): every column their day-by-day
+            # Charts and the report (seizures/reports/stats/): every column their day-by-day
             # aggregates read, so those come from the index alone, not the wide table rows.
             # deleted_at (always null here) is listed so SQLite sees the index as covering.
             models.Index(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from seizures import report_views
-from seizures.views import episodes, home, sync, tally, timeline, timer, treatments
+from seizures.reports import views as reports
+from seizures.views import episodes, home, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/seizures/", timeline.timeline, name="timeline"),
     path("c/<uuid:child_id>/seizures/start/", timer.episode_start, name="episode-start"),
     path("c/<uuid:child_id>/seizures/now/", timer.timer_now, name="timer-now"),
-    path("c/<uuid:child_id>/sync/", sync.sync, name="sync"),
+    path("c/<uuid:child_id>/sync/", outbox.sync, name="sync"),
     path("c/<uuid:child_id>/seizures/new/", episodes.episode_add, name="episode-add"),
     path("c/<uuid:child_id>/seizures/deleted/", episodes.episodes_deleted, name="episodes-deleted"),
     path(EPISODE, episodes.episode_edit, name="episode-edit"),
@@ -33,7 +33,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
     path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
     path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
-    path("c/<uuid:child_id>/charts/", report_views.charts, name="charts"),
-    path("c/<uuid:child_id>/report/", report_views.report, name="report"),
-    path("c/<uuid:child_id>/export.csv", report_views.export_csv, name="export-csv"),
+    path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
+    path("c/<uuid:child_id>/report/", reports.report, name="report"),
+    path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),
 ]

@@ -13,7 +13,7 @@ from caregiver.models import Child, Membership, Role, User
 PASSWORD = "correct horse battery staple"
 
 # The real-browser fixtures (`browser`, `new_context`), for any test package that needs them.
-pytest_plugins = ["tests.browser.fixtures"]
+pytest_plugins = ["tests.support.browser.fixtures"]
 
 
 def pytest_configure(config) -> None:

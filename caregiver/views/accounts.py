@@ -115,7 +115,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     """One child: straight to their page. Several: the switcher. None: how to start."""
     memberships = list(Membership.objects.filter(user=request.user).select_related("child").order_by("child__name"))
     if len(memberships) == 1:
-        return redirect("seizures:home", child_id=memberships[0].child.public_id)
+        return redirect(memberships[0].child)
     return render(request, "caregiver/home.html", {"memberships": memberships})
 
 

@@ -28,7 +28,7 @@ def child_add(request: AuthedRequest) -> HttpResponse:
             child.membership = Membership.objects.create(user=request.user, child=child, role=Role.OWNER)
             audit.record(request.user, "create", child=child, obj=child, summary=f"Added {child.name}")
         messages.success(request, _("%(name)s has been added.") % {"name": child.name})
-        return redirect("seizures:home", child_id=child.public_id)
+        return redirect(child)
     return render(request, "caregiver/child_form.html", {"form": form})
 
 
@@ -42,7 +42,7 @@ def child_edit(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             changed = ", ".join(form.changed_data) or "nothing"
             audit.record(request.user, "edit", child=child, obj=child, summary=f"Changed {changed}")
         messages.success(request, _("Saved."))
-        return redirect("seizures:home", child_id=child.public_id)
+        return redirect(child)
     return render(request, "caregiver/child_form.html", {"form": form, "child": child})
 
 

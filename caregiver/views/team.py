@@ -245,5 +245,5 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("You have joined %(name)s’s care team.") % {"name": child.name})
         else:
             messages.info(request, _("You were already on this care team; your role is unchanged."))
-        return redirect("seizures:home", child_id=invitation.child.public_id)
+        return redirect(invitation.child)
     return render(request, "caregiver/invitation_accept.html", {"invitation": invitation, "existing": existing})

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caregiver.models import Child
-from seizures.models import Episode
+from seizures.models import JOIN_WINDOW
+from seizures.signs import MAX_PATH_STEPS, SIGNS, Side
 
 
 def conflict_response(request: HttpRequest) -> HttpResponse:
@@ -19,9 +17,15 @@ def conflict_response(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "seizures/conflict.html", {}, status=409)
 
 
-def live_episode(child: Child, episode_id: UUID) -> Episode:
-    """One of the child's episodes that is not deleted, for reading; 404 otherwise."""
-    return get_object_or_404(Episode.objects.for_child(child).live().select_related("logged_by"), public_id=episode_id)
+def logging_rules() -> dict:
+    """The rules the logging scripts apply on the phone (rules.js), from their one definition."""
+    return {
+        "join_window_seconds": int(JOIN_WINDOW.total_seconds()),
+        "max_path_steps": MAX_PATH_STEPS,
+        # Which signs have a side or limb to choose, and what "not seen" is called.
+        "signs": {s.key: [f for f in (s.side_field, s.limb_field) if f] for s in SIGNS if s.side_field or s.limb_field},
+        "not_seen": Side.NOT_SEEN.value,
+    }
 
 
 def logging_config(child: Child) -> dict:
@@ -42,6 +46,7 @@ def logging_config(child: Child) -> dict:
         "zone": child.time_zone,
         "can_write": can_write,
         "threshold_seconds": child.rescue_threshold_minutes * 60,
+        "rules": logging_rules(),
         "urls": urls,
         # Opened once online, these open again from the phone with no network.
         "offline_pages": [urls[name] for name in (("home", "timer", "add", "timeline") if can_write else ("home",))],

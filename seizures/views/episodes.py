@@ -7,7 +7,6 @@ import uuid
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +18,12 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
+from seizures import recording
 from seizures.forms import EpisodeForm
-from seizures.models import RESTORE_WINDOW, Episode
-from seizures.recording import ClientUUIDConflict, already_saved, locked_episode, restore, save_once, soft_delete
-from seizures.views.common import conflict_response, live_episode, logging_config
+from seizures.models import Episode
+from seizures.queries import live_episode
+from seizures.recording import ClientUUIDConflict
+from seizures.views.common import conflict_response, logging_config
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).
@@ -42,19 +43,15 @@ def episode_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     resubmitted form (double tap, back-and-resend, replay) saves once and answers the same."""
     child = child_for(request, child_id, Need.WRITE)
     if request.method == "POST":
-        form = EpisodeForm(request.POST, child=child, instance=Episode(child=child, logged_by=request.user))
-        client_uuid = _posted_uuid(request)
+        form = EpisodeForm(request.POST, child=child, instance=Episode(child=child))
         try:
-            if client_uuid is not None and (existing := already_saved(child, client_uuid)) is not None:
-                return redirect(_timeline(child, saved=existing.public_id))
-            if form.is_valid():
-                episode = form.save(commit=False)
-                episode.client_uuid = client_uuid or uuid.uuid4()
-                episode, _created = save_once(episode, actor=request.user, action="create", summary="Logged a seizure")
-                messages.success(request, _("Seizure saved."))
-                return redirect(_timeline(child, saved=episode.public_id))
+            result = recording.save_past(child, request.user, key=_posted_uuid(request) or uuid.uuid4(), form=form)
         except ClientUUIDConflict:
             return conflict_response(request)
+        if result is not None:
+            if result.created:
+                messages.success(request, _("Seizure saved."))
+            return redirect(_timeline(child, saved=result.episode.public_id))
     else:
         now = timezone.now().replace(second=0, microsecond=0)
         form = EpisodeForm(child=child, initial={"client_uuid": uuid.uuid4(), "started_at": now})
@@ -82,37 +79,22 @@ def episode_edit(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Ht
         audit.record_clinician_view(request, child, "Viewed a seizure", obj=episode)
         form = EpisodeForm(child=child, instance=episode)
         return render(request, "seizures/episode_form.html", context | {"form": form, "episode": episode})
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        shown_version = request.POST.get("version", "")
-        if shown_version != str(episode.version):
-            data = request.POST.copy()
-            data["version"] = str(episode.version)
-            # Bound but not validated: the typed values are shown back without error marks.
-            form = EpisodeForm(data, child=child, instance=episode)
-            return render(
-                request,
-                "seizures/episode_form.html",
-                context | {"form": form, "episode": episode, "conflict": True},
-                status=409,
-            )
-        form = EpisodeForm(request.POST, child=child, instance=episode)
-        if form.is_valid():
-            form.save()
-            changed = ", ".join(name for name in form.changed_data if name != "version") or "nothing"
-            audit.record(request.user, "edit", child=child, obj=episode, summary=f"Edited: {changed}")
-            messages.success(request, _("Changes saved."))
-            return redirect(_timeline(child, saved=episode.public_id))
-    return render(request, "seizures/episode_form.html", context | {"form": form, "episode": episode})
+    result = recording.edit(child, request.user, episode_id, request.POST)
+    context |= {"form": result.form, "episode": result.episode}
+    if result.conflict:
+        # The form is bound but not validated: the typed values are shown back without error marks.
+        return render(request, "seizures/episode_form.html", context | {"conflict": True}, status=409)
+    if result.saved:
+        messages.success(request, _("Changes saved."))
+        return redirect(_timeline(child, saved=result.episode.public_id))
+    return render(request, "seizures/episode_form.html", context)
 
 
 @require_POST
 def episode_delete(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
     """Soft delete: the answer offers Undo, and the episode stays restorable for 30 days."""
     child = child_for(request, child_id, Need.WRITE)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        soft_delete(episode, actor=request.user)
+    episode = recording.delete(child, request.user, episode_id)
     if request.htmx:
         return render(request, "seizures/_episode_deleted.html", {"child": child, "episode": episode})
     return redirect(_timeline(child, deleted=episode.public_id))
@@ -122,12 +104,11 @@ def episode_delete(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> 
 def episode_restore(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
     """Brings back an episode deleted in the last 30 days."""
     child = child_for(request, child_id, Need.WRITE)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id, deleted=True)
-        if episode.deleted_at < timezone.now() - RESTORE_WINDOW:
-            messages.error(request, _("This seizure was deleted more than 30 days ago and can no longer be restored."))
-            return redirect("seizures:episodes-deleted", child_id=child.public_id)
-        restore(episode, actor=request.user)
+    try:
+        episode = recording.restore(child, request.user, episode_id)
+    except recording.TooLateToRestore:
+        messages.error(request, _("This seizure was deleted more than 30 days ago and can no longer be restored."))
+        return redirect("seizures:episodes-deleted", child_id=child.public_id)
     if request.htmx:
         context = {"child": child, "episode": episode, "can_write": True}
         return render(request, "seizures/_episode.html", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import Count, Q
@@ -16,40 +16,14 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
-from seizures.models import MAX_DURATION, Episode, Treatment, local_midnight
+from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
+from seizures.queries import recent_taps, tally_state
 from seizures.views.common import logging_config
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
 POLL_SECONDS = 15
-# The page knows this many recent taps, so "undo last" keeps working while offline.
-RECENT_TAPS = 10
 # A clinician's reading of the page (which polls itself) is recorded once in this window.
 HOME_VIEW_WINDOW = timedelta(minutes=30)
-
-
-def recent_taps(child: Child, now: datetime) -> list[Episode]:
-    """The child's newest live "+1" taps of the last day, newest first (one query)."""
-    return list(
-        Episode.objects.for_child(child)
-        .live()
-        .tallies()
-        .filter(started_at__gte=now - MAX_DURATION)
-        .newest_first()[:RECENT_TAPS]
-    )
-
-
-def tally_state(taps: list[Episode], today_count: int, now: datetime) -> dict:
-    """What the page's script needs to count taps still on the phone and to undo offline."""
-    return {
-        "today_count": today_count,
-        "server_now": now.isoformat(),
-        "taps": [{"client_uuid": str(tap.client_uuid), "started_at": tap.started_at.isoformat()} for tap in taps],
-    }
-
-
-def today_count(child: Child, now: datetime) -> int:
-    today = now.astimezone(child.zone).date()
-    return Episode.objects.for_child(child).live().on_day(today, child.zone).count()
 
 
 def live_context(child: Child) -> dict:
@@ -57,9 +31,8 @@ def live_context(child: Child) -> dict:
     the tap "undo last" would remove. Three queries whatever the history."""
     now = timezone.now()
     zone = child.zone
-    today = now.astimezone(zone).date()
-    midnight = local_midnight(today, zone)
-    next_midnight = local_midnight(today + timedelta(days=1), zone)
+    today = child.today(now)
+    midnight, next_midnight = day_bounds(today, zone)
     episodes = Episode.objects.for_child(child).live()
     in_progress = list(
         episodes.in_progress().filter(started_at__gte=now - MAX_DURATION).select_related("logged_by").newest_first()[:3]

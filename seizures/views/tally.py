@@ -5,8 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
+from seizures import recording
 from seizures.forms import ClientUUIDForm, TallyUndoForm
-from seizures.models import Episode
-from seizures.recording import ClientUUIDConflict, save_once, soft_delete
+from seizures.recording import ClientUUIDConflict
 from seizures.views.common import conflict_response
 from seizures.views.home import live_context
 
@@ -37,15 +36,8 @@ def tally_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     form = ClientUUIDForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This tap could not be read. Reload the page and tap again."))
-    episode = Episode(
-        child=child,
-        started_at=timezone.now(),
-        is_tally=True,
-        logged_by=request.user,
-        client_uuid=form.cleaned_data["client_uuid"],
-    )
     try:
-        save_once(episode, actor=request.user, action="create", summary="Counted a seizure (+1)")
+        recording.tap(child, request.user, key=form.cleaned_data["client_uuid"], tapped_at=timezone.now())
     except ClientUUIDConflict:
         return conflict_response(request)
     return _answer(request, child)
@@ -59,18 +51,7 @@ def tally_undo(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     form = TallyUndoForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("There is no tap to undo."))
-    with transaction.atomic():
-        tap = (
-            Episode.objects.for_child(child)
-            .tallies()
-            .select_for_update()
-            .filter(public_id=form.cleaned_data["episode"])
-            .first()
-        )
-        if tap is None:
-            raise Http404
-        if tap.deleted_at is None:
-            soft_delete(tap, actor=request.user, summary="Undid a +1 tap")
-            if not request.htmx:
-                messages.success(request, _("The last tap was taken back."))
+    _tap, undone = recording.undo_tap(child, request.user, form.cleaned_data["episode"])
+    if undone and not request.htmx:
+        messages.success(request, _("The last tap was taken back."))
     return _answer(request, child)

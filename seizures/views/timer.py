@@ -6,7 +6,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as date_filter
@@ -15,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
+from seizures import recording
 from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
-from seizures.models import JOIN_WINDOW, MAX_DURATION, Episode
-from seizures.recording import ClientUUIDConflict, locked_episode, save_once
+from seizures.models import Episode
+from seizures.outbox import BOOLEAN_FIELDS, CHOICE_FIELDS
+from seizures.queries import live_episode
+from seizures.recording import ClientUUIDConflict
 from seizures.signs import (
     COLOUR_FIELD,
     MAX_PATH_STEPS,
@@ -33,9 +34,8 @@ from seizures.signs import (
     Side,
     signs_article_url,
 )
-from seizures.sync import BOOLEAN_FIELDS, CHOICE_FIELDS, stored
 from seizures.templatetags.seizures import duration
-from seizures.views.common import conflict_response, live_episode, logging_config
+from seizures.views.common import conflict_response, logging_config
 
 
 def sign_groups(episode: Episode) -> list[dict]:
@@ -123,30 +123,18 @@ def episode_start(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     form = ClientUUIDForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This request could not be read. Reload the page and try again."))
-    client_uuid = form.cleaned_data["client_uuid"]
-    now = timezone.now()
-    running = (
-        Episode.objects.for_child(child)
-        .live()
-        .in_progress()
-        .filter(started_at__gte=now - JOIN_WINDOW)
-        .exclude(client_uuid=client_uuid)
-        .newest_first()
-        .first()
-    )
-    if running is not None and not Episode.objects.filter(client_uuid=client_uuid).exists():
-        local = running.started_at.astimezone(child.zone)
+    try:
+        result = recording.start(child, request.user, key=form.cleaned_data["client_uuid"], started_at=timezone.now())
+    except ClientUUIDConflict:
+        return conflict_response(request)
+    episode = result.episode
+    if result.joined:
+        local = episode.started_at.astimezone(child.zone)
         messages.info(
             request,
             _("A seizure that began at %(time)s is already being timed. This is its timer.")
             % {"time": date_filter(local, "H:i")},
         )
-        return redirect("seizures:timer", child_id=child.public_id, episode_id=running.public_id)
-    episode = Episode(child=child, started_at=now, in_progress=True, logged_by=request.user, client_uuid=client_uuid)
-    try:
-        episode, _created = save_once(episode, actor=request.user, action="create", summary="Started the timer")
-    except ClientUUIDConflict:
-        return conflict_response(request)
     return redirect("seizures:timer", child_id=child.public_id, episode_id=episode.public_id)
 
 
@@ -178,7 +166,7 @@ def timer_now(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         key = None
     if key is not None:
         try:
-            episode = stored(child, key)
+            episode = recording.stored(child, key)
         except ClientUUIDConflict:
             episode = None
     if episode is None:
@@ -188,29 +176,14 @@ def timer_now(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 
 @require_POST
 def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
-    """One tap on the timer's checklist, saved at once. Setting a value (not toggling) makes a
-    repeated request harmless. Ticking a sign with a side records "not seen" until a side is
-    chosen, so an interrupted entry is still a valid one."""
+    """One tap on the timer's checklist, saved at once (see `recording.set_value`)."""
     child = child_for(request, child_id, Need.WRITE)
     form = TimerSetForm(request.POST)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        if not form.is_valid():
-            return HttpResponseBadRequest(_("This change could not be read. Reload the timer and try again."))
-        name, value = form.cleaned_data["field"], form.cleaned_data["value"]
-        setattr(episode, name, value)
-        for sign in SIGNS:
-            if sign.key == name and value:
-                if sign.side_field and not getattr(episode, sign.side_field):
-                    setattr(episode, sign.side_field, Side.NOT_SEEN)
-                if sign.limb_field and not getattr(episode, sign.limb_field):
-                    setattr(episode, sign.limb_field, Limb.NOT_SEEN)
-            if name in (sign.side_field, sign.limb_field):
-                # Choosing a side means the sign was seen.
-                setattr(episode, sign.key, True)
-        episode.save()
-        shown = ("on" if value else "off") if isinstance(value, bool) else (value or "none")
-        audit.record(request.user, "edit", child=child, obj=episode, summary=f"Timer: {name} {shown}")
+    if not form.is_valid():
+        live_episode(child, episode_id)  # another family's episode is 404 before anything else
+        return HttpResponseBadRequest(_("This change could not be read. Reload the timer and try again."))
+    name, value = form.cleaned_data["field"], form.cleaned_data["value"]
+    episode = recording.set_value(child, request.user, episode_id, name, value)
     sign = next((s for s in SIGNS if name in (s.key, s.side_field, s.limb_field)), None)
     if sign is None:
         return _fragment(request, child, episode, "colour" if name == COLOUR_FIELD else "observations")
@@ -220,37 +193,21 @@ def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Htt
 
 @require_POST
 def episode_move(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
-    """Appends a body region to the migration path, stamped with the time into the seizure.
-    The same region twice in a row is one step (a double tap adds it once)."""
+    """Appends a body region to the migration path (see `recording.move`)."""
     child = child_for(request, child_id, Need.WRITE)
     form = MoveForm(request.POST)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        if not form.is_valid():
-            return HttpResponseBadRequest(_("Choose a body region from the list."))
-        region = form.cleaned_data["region"]
-        last = episode.path[-1]["region"] if episode.path else None
-        if region != last and len(episode.path) < MAX_PATH_STEPS:
-            at = episode.elapsed_seconds() if episode.in_progress else None
-            episode.path = [*episode.path, {"region": region, "at_seconds": at}]
-            episode.save()
-            audit.record(request.user, "edit", child=child, obj=episode, summary=f"Timer: moved to {region}")
+    if not form.is_valid():
+        live_episode(child, episode_id)
+        return HttpResponseBadRequest(_("Choose a body region from the list."))
+    episode = recording.move(child, request.user, episode_id, form.cleaned_data["region"])
     return _fragment(request, child, episode, "path")
 
 
 @require_POST
 def episode_move_undo(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
-    """Removes the last step, if the path still has the length the page showed (`steps`), so a
-    repeated request removes one step, not two."""
+    """Removes the last step if the path still has the length the page showed (`steps`)."""
     child = child_for(request, child_id, Need.WRITE)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        shown = request.POST.get("steps", "")
-        if episode.path and shown == str(len(episode.path)):
-            removed = episode.path[-1]["region"]
-            episode.path = episode.path[:-1]
-            episode.save()
-            audit.record(request.user, "edit", child=child, obj=episode, summary=f"Timer: removed step {removed}")
+    episode = recording.undo_move(child, request.user, episode_id, request.POST.get("steps", ""))
     return _fragment(request, child, episode, "path")
 
 
@@ -259,40 +216,28 @@ def episode_rescue(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> 
     """Records the rescue medicine as given now."""
     child = child_for(request, child_id, Need.WRITE)
     form = RescueForm(request.POST)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        if form.is_valid():
-            episode.rescue_medicine = form.cleaned_data["rescue_medicine"]
-            episode.rescue_given_at = timezone.now()
-            episode.save()
-            audit.record(request.user, "edit", child=child, obj=episode, summary="Timer: rescue medicine given")
-        elif not request.htmx:
-            return render(request, "seizures/timer.html", timer_context(child, episode) | {"rescue_form": form})
-    return _fragment(request, child, episode, "rescue", rescue_form=form if form.errors else None)
+    if form.is_valid():
+        episode = recording.give_rescue(child, request.user, episode_id, form.cleaned_data["rescue_medicine"])
+        return _fragment(request, child, episode, "rescue", rescue_form=None)
+    episode = live_episode(child, episode_id)
+    if not request.htmx:
+        return render(request, "seizures/timer.html", timer_context(child, episode) | {"rescue_form": form})
+    return _fragment(request, child, episode, "rescue", rescue_form=form)
 
 
 @require_POST
 def episode_end(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
-    """Stores the duration from the stored start to now. Ending an episode that has already
-    ended changes nothing. A timer left running over a day is saved with the duration unknown."""
+    """Stores the duration from the stored start to now (see `recording.end`); a timer left
+    running over a day is saved with the duration unknown and opens the edit page."""
     child = child_for(request, child_id, Need.WRITE)
-    with transaction.atomic():
-        episode = locked_episode(child, episode_id)
-        if episode.in_progress:
-            elapsed = episode.elapsed_seconds()
-            episode.in_progress = False
-            episode.duration_seconds = max(1, elapsed) if elapsed <= MAX_DURATION.total_seconds() else None
-            episode.save()
-            audit.record(
-                request.user, "edit", child=child, obj=episode, summary=f"Timer: ended after {elapsed} seconds"
-            )
-            if episode.duration_seconds is None:
-                messages.warning(
-                    request, _("The timer ran for over a day, so the duration was saved as unknown. Edit it below.")
-                )
-                return redirect("seizures:episode-edit", child_id=child.public_id, episode_id=episode.public_id)
-            messages.success(
-                request,
-                _("Seizure saved: it lasted %(duration)s.") % {"duration": duration(episode.duration_seconds)},
-            )
+    episode, ended = recording.end(child, request.user, episode_id)
+    if ended and episode.duration_seconds is None:
+        messages.warning(
+            request, _("The timer ran for over a day, so the duration was saved as unknown. Edit it below.")
+        )
+        return redirect("seizures:episode-edit", child_id=child.public_id, episode_id=episode.public_id)
+    if ended:
+        messages.success(
+            request, _("Seizure saved: it lasted %(duration)s.") % {"duration": duration(episode.duration_seconds)}
+        )
     return redirect("seizures:home", child_id=child.public_id)

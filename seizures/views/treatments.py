@@ -5,23 +5,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
-from caregiver.models import Child
+from seizures import recording
 from seizures.forms import TreatmentForm, TreatmentStopForm
 from seizures.models import Treatment
-
-
-def _today(child: Child):
-    return timezone.now().astimezone(child.zone).date()
 
 
 @require_GET
@@ -29,7 +23,7 @@ def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member: ongoing treatments first, then the rest, newest first. One query."""
     child = child_for(request, child_id)
     audit.record_clinician_view(request, child, "Viewed the treatments")
-    today = _today(child)
+    today = child.today()
     rows = list(Treatment.objects.for_child(child).order_by(F("stopped_on").desc(nulls_first=True), "-started_on"))
     ongoing = [t for t in rows if t.started_on <= today and (t.stopped_on is None or t.stopped_on >= today)]
     planned = [t for t in rows if t.started_on > today]
@@ -52,12 +46,10 @@ def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 def treatment_add(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     child = child_for(request, child_id, Need.WRITE)
     form = TreatmentForm(
-        request.POST if request.method == "POST" else None, child=child, initial={"started_on": _today(child)}
+        request.POST if request.method == "POST" else None, child=child, initial={"started_on": child.today()}
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            treatment = form.save()
-            audit.record(request.user, "create", child=child, obj=treatment, summary=f"Added {treatment.label}")
+        treatment = recording.add_treatment(child, request.user, form)
         messages.success(request, _("%(name)s added.") % {"name": treatment.label})
         return redirect("seizures:treatments", child_id=child.public_id)
     return render(request, "seizures/treatment_form.html", {"child": child, "form": form})
@@ -70,15 +62,10 @@ def treatment_edit(request: AuthedRequest, child_id: UUID, treatment_id: UUID) -
     treatment = get_object_or_404(Treatment.objects.for_child(child), public_id=treatment_id)
     form = TreatmentForm(request.POST if request.method == "POST" else None, child=child, instance=treatment)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            changed = ", ".join(form.changed_data) or "nothing"
-            audit.record(
-                request.user, "edit", child=child, obj=treatment, summary=f"Edited {treatment.label}: {changed}"
-            )
+        recording.edit_treatment(child, request.user, form)
         messages.success(request, _("Changes saved."))
         return redirect("seizures:treatments", child_id=child.public_id)
-    stop_form = TreatmentStopForm(treatment=treatment, today=_today(child))
+    stop_form = TreatmentStopForm(treatment=treatment, today=child.today())
     return render(
         request,
         "seizures/treatment_form.html",
@@ -97,20 +84,11 @@ def treatment_stop(request: AuthedRequest, child_id: UUID, treatment_id: UUID) -
     """Sets the last day the treatment was given."""
     child = child_for(request, child_id, Need.WRITE)
     treatment = get_object_or_404(Treatment.objects.for_child(child), public_id=treatment_id)
-    form = TreatmentStopForm(request.POST, treatment=treatment, today=_today(child))
+    form = TreatmentStopForm(request.POST, treatment=treatment, today=child.today())
     if not form.is_valid():
         edit_form = TreatmentForm(child=child, instance=treatment)
         context = {"child": child, "form": edit_form, "treatment": treatment, "stop_form": form, "can_write": True}
         return render(request, "seizures/treatment_form.html", context, status=400)
-    with transaction.atomic():
-        treatment.stopped_on = form.cleaned_data["stopped_on"]
-        treatment.save(update_fields=["stopped_on", "updated_at"])
-        audit.record(
-            request.user,
-            "edit",
-            child=child,
-            obj=treatment,
-            summary=f"Stopped {treatment.label} on {treatment.stopped_on}",
-        )
+    recording.stop_treatment(child, request.user, treatment, form.cleaned_data["stopped_on"])
     messages.success(request, _("%(name)s stopped.") % {"name": treatment.label})
     return redirect("seizures:treatments", child_id=child.public_id)

@@ -128,11 +128,11 @@ def floor_sql(child, start: datetime, end: datetime) -> tuple[str, list]:
 def measure(child, client, runs: int) -> dict:
     from django.db import connection
 
-    from seizures import stats
     from seizures.models import local_midnight
+    from seizures.reports import stats
 
     began = stats.diary_began_on(child)
-    today = stats.local_today(child)
+    today = child.today()
     start, end = local_midnight(began, child.zone), local_midnight(today + timedelta(days=1), child.zone)
     sql, params = floor_sql(child, start, end)
     base = f"/c/{child.public_id}/"

@@ -61,7 +61,7 @@ def make_icons(browser) -> list[Path]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.fixtures import CHROMIUM_ARGS, chromium_path
+    from tests.support.browser.fixtures import CHROMIUM_ARGS, chromium_path
 
     executable = chromium_path()
     if executable is None:

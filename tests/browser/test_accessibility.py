@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.helpers import open_and_keep
-from tests.seizures.factories import make_episode, make_episodes, make_treatment
+from tests.support.browser.axe import serious_violations
+from tests.support.browser.helpers import open_and_keep
+from tests.support.factories import make_episode, make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.axe import serious_violations
-from tests.browser.helpers import expect_charts_drawn, watch_for_errors
-from tests.seizures.factories import make_episodes, make_treatment
+from tests.support.browser.axe import serious_violations
+from tests.support.browser.helpers import expect_charts_drawn, watch_for_errors
+from tests.support.factories import make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import watch_for_errors
-from tests.seizures.factories import make_episode
+from tests.support.browser.helpers import watch_for_errors
+from tests.support.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

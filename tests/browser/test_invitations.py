@@ -11,7 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from caregiver.models import Membership
-from tests.browser.axe import serious_violations
+from tests.support.browser.axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 from caregiver.models import Role
 from seizures.models import Episode
 from seizures.templatetags.seizures import duration
-from tests.browser.axe import serious_violations
-from tests.browser.helpers import RECORD_DEVICE_CALLS, watch_for_errors
 from tests.conftest import join, make_user
-from tests.seizures.factories import make_episode
+from tests.support.browser.axe import serious_violations
+from tests.support.browser.helpers import RECORD_DEVICE_CALLS, watch_for_errors
+from tests.support.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

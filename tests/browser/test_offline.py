@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from caregiver.models import Membership, Role
 from seizures.models import Episode
-from tests.browser.helpers import eventually, open_and_keep, watch_for_errors
 from tests.conftest import make_user
-from tests.seizures.factories import make_episode
+from tests.support.browser.helpers import eventually, open_and_keep, watch_for_errors
+from tests.support.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

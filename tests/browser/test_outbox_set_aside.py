@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from seizures.models import Episode
-from tests.browser.helpers import eventually, watch_for_errors
+from tests.support.browser.helpers import eventually, watch_for_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

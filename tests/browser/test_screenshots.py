@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import expect_charts_drawn, open_and_keep
-from tests.seizures.factories import make_episode, make_episodes, make_treatment
+from tests.support.browser.helpers import expect_charts_drawn, open_and_keep
+from tests.support.factories import make_episode, make_episodes, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from seizures.models import Episode
-from tests.browser.axe import serious_violations
-from tests.browser.helpers import RECORD_DEVICE_CALLS, eventually, watch_for_errors
-from tests.seizures.factories import make_episode
+from tests.support.browser.axe import serious_violations
+from tests.support.browser.helpers import RECORD_DEVICE_CALLS, eventually, watch_for_errors
+from tests.support.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import pytest
 from caregiver import audit
 from caregiver.models import AuditEvent, Membership, Role, User
 from seizures.models import Episode, Treatment
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 
 def _running(child, user):

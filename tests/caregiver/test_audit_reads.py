@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from caregiver.models import AuditEvent
 from tests.conftest import htmx_headers
-from tests.seizures.factories import make_episode, make_episodes, make_treatment
 from tests.seizures.test_timeline import next_link
+from tests.support.factories import make_episode, make_episodes, make_treatment
 
 PAGES = {
     "home": ("seizures:home", "Viewed the child's page"),

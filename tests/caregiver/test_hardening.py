@@ -59,15 +59,18 @@ def production(tmp_path_factory) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.multiprocess
 def test_plain_http_is_redirected_to_https(production) -> None:
     status, location = production["plain"]
     assert status == 301 and location == "https://diary.example.org/accounts/login/"
 
 
+@pytest.mark.multiprocess
 def test_hsts_for_a_year_with_subdomains(production) -> None:
     assert production["hsts"] == "max-age=31536000; includeSubDomains; preload"
 
 
+@pytest.mark.multiprocess
 def test_session_and_csrf_cookies_are_secure_httponly_samesite(production) -> None:
     assert production["signed_in"] == 302
     session, csrf = production["cookies"]["sessionid"], production["cookies"]["csrftoken"]

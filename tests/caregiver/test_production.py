@@ -25,6 +25,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.multiprocess
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
@@ -34,12 +35,14 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert "no issues" in result.stdout
 
 
+@pytest.mark.multiprocess
 def test_missing_secret_key_stops_production_start_up() -> None:
     result = _manage("check")
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
 
+@pytest.mark.multiprocess
 def test_malformed_setting_is_refused() -> None:
     result = _manage("check", DEBUG="maybe")
     assert "DEBUG must be true or false" in result.stderr

@@ -22,7 +22,9 @@ from django.db import connection
 
 from caregiver.models import User
 from tests.conftest import PASSWORD
-from tests.scratch import ROOT
+from tests.support.scratch import ROOT
+
+pytestmark = pytest.mark.multiprocess
 
 OWNER = "parent@example.com"
 ATTACKER_ADDRESS = "198.51.100.7"

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from caregiver.pwa import OFFLINE_HEADER, PRECACHE_STATIC
+from caregiver.pwa import OFFLINE_HEADER, offline_static
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +67,17 @@ def test_service_worker_is_served_from_the_root_for_the_whole_site(client) -> No
     assert "Content-Security-Policy" in response
     body = response.content.decode()
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", body).group(1))
-    assert precache == [f"/static/{path}" for path in PRECACHE_STATIC] + ["/offline/"]
-    assert all(finders.find(path) for path in PRECACHE_STATIC)
+    assert precache == [f"/static/{path}" for path in offline_static()] + ["/offline/"]
+    # Each app declares its own: the timer's script and the outbox's are both kept.
+    assert {"/static/seizures/timer.js", "/static/caregiver/js/outbox.js"} <= set(precache)
+    assert all(finders.find(path) for path in offline_static())
     assert 'const HEADER = "offline-cache";' in body and "const HASHED = false;" in body
 
 
 def test_service_worker_keeps_hashed_names_in_production(client, tmp_path, settings) -> None:
     # The manifest collectstatic writes, for the files the worker keeps (collecting them all,
     # plotly included, is tested in test_sessions_and_static.py and takes a while).
-    paths = {path: re.sub(r"(\.\w+)$", r".0123456789ab\1", path) for path in PRECACHE_STATIC}
+    paths = {path: re.sub(r"(\.\w+)$", r".0123456789ab\1", path) for path in offline_static()}
     (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1", "hash": "x"}))
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = settings.STORAGES | {
@@ -117,7 +119,7 @@ def test_a_page_refused_to_this_user_is_not_kept(client, child, clinician) -> No
 
 
 def test_the_timer_shell_carries_a_stored_seizure_only_for_its_own_child(owner_client, child, outsider) -> None:
-    from tests.seizures.factories import make_episode
+    from tests.support.factories import make_episode
 
     mine = make_episode(child, in_progress=True, duration_seconds=None, apnea=True)
     theirs = make_episode(outsider.memberships.get().child, in_progress=True, duration_seconds=None)

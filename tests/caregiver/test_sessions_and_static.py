@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,6 +20,7 @@ def test_session_slides_while_the_app_is_used_and_expires_after_14_idle_days(cli
         assert client.get("/account/").status_code == 302
 
 
+@pytest.mark.slow
 def test_collectstatic_builds_hashed_and_compressed_files(tmp_path: Path, settings) -> None:
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = settings.STORAGES | {

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_user
-from tests.sweep import SWEEP_OBJECTS
+from tests.support.sweep import SWEEP_OBJECTS
 
 # Public on purpose: signing in and up, resetting a password, opening an invitation link,
 # the health check, and the education section (families share it).
@@ -69,7 +69,7 @@ def _values(route: str, child, user) -> dict[str, object]:
     for name in _params(route):
         if name == "child_id":
             continue
-        assert name in SWEEP_OBJECTS, f"add a factory for <{name}> to tests/sweep.py"
+        assert name in SWEEP_OBJECTS, f"add a factory for <{name}> to tests/support/sweep.py"
         values[name] = SWEEP_OBJECTS[name](child, user)
     return values
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 # The browser fixtures are the project's (tests/browser/conftest.py); reused, not copied.
-from tests.browser.axe import serious_violations
+from tests.support.browser.axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from education.content import CONTENT_DIR, read_library
 from education.models import Article, GlossaryTerm, Tip
 from tests.education.conftest import SIGN_KEYS, element_ids, main_html
-from tests.education.nocopy import Sheet
 from tests.education.test_pages import TOPICS
+from tests.support.nocopy import Sheet
 
 
 def test_content_files_parse_without_errors() -> None:

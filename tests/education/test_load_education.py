@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from education.content import CONTENT_DIR, ContentError, parse_blocks, read_library
+from education.loading import sync_library
 from education.models import Article, GlossaryTerm, Status, Tip
-from education.sync import sync_library
 
 ARTICLE = """---
 title: Owl care

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, Episode, Treatment
-from tests.scratch import manage, scratch_database
+from tests.support.fuzz import examples
+from tests.support.scratch import manage, scratch_database
 
 STAMPS = ("public_id", "started_at", "rescue_given_at", "received_at", "updated_at", "deleted_at")
 
@@ -118,6 +119,7 @@ def test_missing_child_or_unwritable_path_is_a_clear_error(history, tmp_path) ->
         call_command("export_child", str(history.public_id), str(tmp_path / "no-such-dir" / "x.json"))
 
 
+@pytest.mark.multiprocess
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_through_the_other_database(history, tmp_path) -> None:
     """SQLite → PostgreSQL → back (or the reverse when the suite runs on PostgreSQL)."""
@@ -141,7 +143,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     child=st.dictionaries(st.sampled_from(["public_id", "name", "born_on", "time_zone", "x"]), json_values),
     sections=st.dictionaries(

@@ -20,9 +20,9 @@ from django.urls import reverse
 from caregiver import bounds
 from caregiver.models import Child
 from seizures.models import Episode, Treatment
-from seizures.periods import MAX_BUCKETS, Granularity, Period, bucket_count
+from seizures.reports.periods import MAX_BUCKETS, Granularity, Period, bucket_count
 from tests.conftest import htmx_headers
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 CHILD_VALUES = {

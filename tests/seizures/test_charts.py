@@ -16,11 +16,11 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
-from seizures import charts
+from seizures.reports import charts
 from seizures.staticfinders import PLOTLY_PATH, PlotlyFinder
-from tests.seizures import plotly_css
-from tests.seizures.factories import make_episodes, make_treatment
-from tests.sweep import SWEEP_OBJECTS
+from tests.support import plotly_css
+from tests.support.factories import make_episodes, make_treatment
+from tests.support.sweep import SWEEP_OBJECTS
 
 DAYS = [date(2026, 3, 1) + timedelta(days=n) for n in range(60)]
 WEEKS = [date(2026, 2, 23) + timedelta(weeks=n) for n in range(9)]
@@ -164,7 +164,7 @@ def test_the_static_plotly_css_matches_the_bundled_plotly_js() -> None:
     pages link these same rules as a file. After a plotly upgrade, regenerate the file."""
     ours = Path(settings.BASE_DIR / "seizures" / "static" / "seizures" / "plotly.css").read_text()
     assert ours == plotly_css.css(), (
-        "run: .venv/bin/python -m tests.seizures.plotly_css > seizures/static/seizures/plotly.css"
+        "run: .venv/bin/python -m tests.support.plotly_css > seizures/static/seizures/plotly.css"
     )
 
 

@@ -9,9 +9,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 from django.db import connection
 
-from tests.scratch import ROOT, env_for, scratch_database
+from tests.support.scratch import ROOT, env_for, scratch_database
+
+pytestmark = pytest.mark.multiprocess
 
 WRITERS = 6
 TAPS_EACH = 25
@@ -21,7 +24,7 @@ def test_simultaneous_writers_all_succeed_and_nothing_is_lost(tmp_path) -> None:
     kind = "postgresql" if connection.vendor == "postgresql" else "sqlite"
     with scratch_database(kind, tmp_path) as url:
         env = env_for(url) | {"DJANGO_SETTINGS_MODULE": "tests.settings"}
-        run = [sys.executable, "-m", "tests.writer"]
+        run = [sys.executable, "-m", "tests.support.writer"]
         child_id, email = subprocess.run(
             [*run, "seed"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
         ).stdout.split()

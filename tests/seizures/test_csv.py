@@ -15,9 +15,9 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from caregiver.models import AuditEvent
-from seizures import csv_export
 from seizures.models import Episode
-from tests.seizures.factories import make_episode, make_episodes
+from seizures.reports import csv_export
+from tests.support.factories import make_episode, make_episodes
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -126,6 +126,7 @@ def test_clinicians_may_export_and_every_export_is_recorded(client, child, clini
     assert (event.action, event.role, event.actor_label) == ("export", "clinician", "neuro@example.org")
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_however_many_rows(owner_client, child) -> None:
     """Peak memory while streaming 5 chunks' worth of rows is not much above 2 chunks'."""
 

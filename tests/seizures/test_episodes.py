@@ -14,7 +14,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent
 from seizures.models import Episode
 from tests.conftest import htmx_headers, make_child
-from tests.seizures.factories import make_episode
+from tests.support.factories import make_episode
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -15,8 +15,8 @@ from django.utils import timezone
 from caregiver.models import AuditEvent
 from seizures.forms import EpisodeForm, RescueForm, TreatmentForm
 from seizures.models import Episode, Treatment
-from tests.seizures.factories import make_episode, make_treatment
 from tests.seizures.test_episodes import add, edit_data, url, valid
+from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
 UNSTORABLE = {"nul": "a\x00b", "surrogate": "a\ud800b"}

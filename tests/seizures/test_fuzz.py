@@ -15,11 +15,14 @@ from caregiver.models import AuditEvent
 from seizures.models import Episode
 from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Limb, Region, Side
 from tests.conftest import htmx_headers
-from tests.seizures.factories import make_episode
+from tests.support.factories import make_episode
+from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(80),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 # Text the test client can send (no lone surrogates), NUL and control characters included.

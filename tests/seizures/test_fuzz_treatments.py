@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seizures.models import Treatment, TreatmentKind
-from tests.seizures.factories import make_treatment
+from tests.support.factories import make_treatment
+from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=60)
 dates = st.one_of(text, st.dates().map(str), st.sampled_from(["", "2026-02-30", "1899-01-01", "2026-05-01"]))

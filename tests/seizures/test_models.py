@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import clear_url_caches, path
 from django.utils import timezone
 
-from seizures.models import Cluster, Episode, Treatment, TreatmentKind, day_bounds
+from seizures.models import Episode, Treatment, TreatmentKind, day_bounds
 from seizures.signs import BY_KEY, CORE_SIGN_KEYS, SIGN_KEYS, SIGNS
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -154,13 +154,6 @@ def test_querysets_scope_to_one_child_and_live_rows(child, outsider) -> None:
 def test_day_bounds_span_the_real_length_of_a_daylight_saving_day(zone, day, hours) -> None:
     start, end = day_bounds(day, ZoneInfo(zone))
     assert end - start == timedelta(hours=hours)
-
-
-def test_cluster_joins_taps_an_hour_apart_and_opens_a_new_one_after(child) -> None:
-    at = timezone.now() - timedelta(hours=5)
-    first = Cluster.current_for(child, at)
-    assert Cluster.current_for(child, at + timedelta(minutes=50)) == first
-    assert Cluster.current_for(child, at + timedelta(minutes=200)) != first
 
 
 def test_treatment_rules_and_ongoing(child) -> None:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from caregiver.export import user_export
 from caregiver.models import Child
 from seizures.models import Cluster, Episode, Treatment
-from tests.seizures.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caregiver.models import AuditEvent
-from seizures import stats
 from seizures.models import Episode, local_midnight
-from seizures.periods import Period
+from seizures.reports import stats
+from seizures.reports.periods import Period
 from tests.conftest import htmx_headers
-from tests.seizures.factories import make_episode, make_episodes, make_treatment
+from tests.support.factories import make_episode, make_episodes, make_treatment
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0))
 

@@ -14,11 +14,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 
 from caregiver.models import Child
-from seizures import stats
 from seizures.models import Episode, local_midnight
-from seizures.periods import Period
+from seizures.reports import stats
+from seizures.reports.periods import Period
 from tests.conftest import make_child
-from tests.seizures.factories import make_treatment
+from tests.support.factories import make_treatment
 
 
 def at(child: Child, text: str) -> datetime:

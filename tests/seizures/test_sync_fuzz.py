@@ -14,11 +14,14 @@ from hypothesis import strategies as st
 from caregiver.models import AuditEvent
 from seizures.models import Episode, JoinedStart
 from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Colour, Limb, Region, Side
-from tests.seizures.factories import make_episode
+from tests.support.factories import make_episode
+from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(120),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=30)

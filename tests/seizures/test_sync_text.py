@@ -175,7 +175,7 @@ def test_values_the_database_refuses_answer_422_never_worth_resending(owner_clie
     def refused(*args, **kwargs):
         raise DataError("invalid byte sequence")
 
-    monkeypatch.setattr("seizures.views.sync.save_entry", refused)
+    monkeypatch.setattr("seizures.views.outbox.save_entry", refused)
     response = send(owner_client, child, tally())
     assert response.status_code == 422
     assert response.json()["status"] == "unstorable" and response.json()["message"]
@@ -186,7 +186,7 @@ def test_any_other_failure_answers_500_in_json_so_the_phone_keeps_the_entry(owne
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("seizures.views.sync.save_entry", broken)
+    monkeypatch.setattr("seizures.views.outbox.save_entry", broken)
     response = send(owner_client, child, tally())
     assert response.status_code == 500
     assert response.json()["status"] == "failed" and "client_uuid" not in response.json()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent
 from seizures.views.timeline import PAGE_SIZE
 from tests.conftest import htmx_headers, make_child
-from tests.seizures.factories import make_episode, make_episodes
+from tests.support.factories import make_episode, make_episodes
 
 pytestmark = pytest.mark.django_db
 

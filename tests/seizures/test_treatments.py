@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from caregiver.models import AuditEvent
 from seizures.models import Treatment, TreatmentKind
-from tests.seizures.factories import make_treatment
+from tests.support.factories import make_treatment
 
 pytestmark = pytest.mark.django_db
 

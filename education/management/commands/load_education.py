@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from education.content import ContentError, read_library
-from education.sync import sync_library
+from education.loading import sync_library
 
 
 class Command(BaseCommand):

@@ -140,7 +140,13 @@
     document.querySelectorAll("input[data-client-uuid]").forEach(function (input) { input.value = uuid4(); });
   });
 
-  window.SeizureLog = Object.assign(window.SeizureLog || {}, { uuid4: uuid4, duration: format });
+  // The JSON a page carries in a json_script element (null when absent or unreadable).
+  function readJson(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+
+  window.SeizureLog = Object.assign(window.SeizureLog || {}, { uuid4: uuid4, duration: format, readJson: readJson });
 
   document.addEventListener("visibilitychange", keepAwake);
   document.addEventListener("DOMContentLoaded", function () {

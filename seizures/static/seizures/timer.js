@@ -9,25 +9,20 @@
 
   var SL = window.SeizureLog;
   var root = document.querySelector("[data-timer]");
-  if (!SL || !SL.logging || !SL.outbox || !root) return;
+  if (!SL || !SL.logging || !SL.outbox || !SL.rules || !root) return;
   var log = SL.logging;
   var text = log.text;
   var config = log.config;
   var shell = root.hasAttribute("data-shell");
   // The shell page names the seizure in its address (its kept copy may hold another one's key).
   var key = (shell ? new URLSearchParams(location.search).get("id") : root.dataset.clientUuid) || "";
-  var MAX_PATH_STEPS = 20;
+  var rules = SL.rules;
   var state = null; // the seizure as this phone knows it
   var record = {}; // what the server said about it (where it is stored, a joined start)
   var ending = false;
   var lastClicked = null;
   var regionLabels = {};
   root.querySelectorAll('button[name="region"]').forEach(function (b) { regionLabels[b.value] = b.textContent.trim(); });
-
-  function readJson(id) {
-    var node = document.getElementById(id);
-    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
-  }
 
   function start() { return SL.parseTime(record.joined_start || state.started_at); }
   function elapsed() { return (SL.clock.now() - start()) / 1000; }
@@ -42,7 +37,7 @@
   var loading = (async function load() {
     if (!(await SL.outbox.available()) || !key) return false;
     var fresh = document.documentElement.dataset.served !== "cache";
-    var server = fresh ? readJson("timer-state") : null;
+    var server = fresh ? SL.readJson("timer-state") : null;
     if (server && server.client_uuid !== key) server = null;
     var kept = await SL.outbox.getRecord(key);
     record = kept || {};
@@ -161,7 +156,7 @@
     root.querySelector("[data-path-empty]").hidden = !!path.length;
     var legend = root.querySelector("[data-path-legend]");
     legend.textContent = path.length ? legend.dataset.moved : legend.dataset.began;
-    root.querySelectorAll('button[name="region"]').forEach(function (b) { b.disabled = path.length >= MAX_PATH_STEPS; });
+    root.querySelectorAll('button[name="region"]').forEach(function (b) { b.disabled = rules.pathFull(path, config.rules); });
     root.querySelector("form[data-move-undo]").hidden = !path.length;
   }
 
@@ -176,36 +171,15 @@
     );
   }
 
-  // One change from the checklist, with the server's rules: a sign seen has its side "not
-  // seen" until one is chosen, choosing a side means the sign was seen, and a sign unticked
-  // loses its side.
+  // One change from the checklist, with the server's rules (rules.js).
   function set(form, value) {
-    var field = form.dataset.field;
-    var patch = {};
-    var group = form.closest(".sign-group[data-sign]");
-    if (form.classList.contains("choice-form")) {
-      patch[field] = value;
-      if (group) patch[group.dataset.sign] = true;
-    } else {
-      patch[field] = value === "on";
-      if (group) {
-        group.querySelectorAll("form.choice-form").forEach(function (choice) {
-          var side = choice.dataset.field;
-          if (!patch[field]) patch[side] = "";
-          else if (!state[side]) patch[side] = "not_seen";
-        });
-      }
-    }
-    return change(patch);
+    var on = form.classList.contains("choice-form") ? value : value === "on";
+    return change(rules.signChange(state, form.dataset.field, on, config.rules));
   }
 
   function move(region) {
-    var path = state.path;
-    var last = path.length ? path[path.length - 1] : null;
-    if (!region || (last && last.region === region) || path.length >= MAX_PATH_STEPS) return null;
-    // Never earlier than the step before, even if the clock correction moved meanwhile.
-    var seconds = Math.max(last && last.at_seconds ? last.at_seconds : 0, Math.floor(elapsed()));
-    return change({ path: path.concat([{ region: region, at_seconds: seconds }]) });
+    var path = rules.appendStep(state.path, region, Math.floor(elapsed()), config.rules);
+    return path ? change({ path: path }) : null;
   }
 
   function rescue(form) {
@@ -230,7 +204,7 @@
     if (ending) return;
     ending = true;
     var at = SL.clock.now();
-    var seconds = Math.max(1, Math.round((at - start()) / 1000));
+    var seconds = rules.durationSeconds(start(), at);
     root.setAttribute("data-stopped", "");
     await change({ in_progress: false, ended_at: new Date(at).toISOString() });
     // Online this takes a moment, and the child's page then shows the seizure saved.

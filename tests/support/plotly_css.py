@@ -6,7 +6,7 @@ when the page already has an element with id `plotly.js-style-global` and class
 `no-inline-styles`: the chart pages link seizures/static/seizures/plotly.css that way. This
 module reads the rules out of the plotly.min.js the plotly package ships, so a test can prove
 the file still matches after an upgrade. Regenerate with
-`.venv/bin/python -m tests.seizures.plotly_css > seizures/static/seizures/plotly.css`.
+`.venv/bin/python -m tests.support.plotly_css > seizures/static/seizures/plotly.css`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from caregiver.models import Child
 from seizures.models import Episode, Treatment, local_midnight
-from seizures.stats.summary import WINDOW_DAYS
+from seizures.reports.stats.summary import WINDOW_DAYS
 
 RESPONSE = 0.5  # a 50% drop in seizures per 28 days is a "responder"
 

@@ -1,5 +1,5 @@
 """The phone's outbox sends here: one entry at a time, as JSON, saved exactly once by its
-client UUID (see `seizures.sync` for what each kind of entry does)."""
+client UUID (see `seizures.outbox` for what each kind of entry does)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
+from seizures.outbox import EntryError, Outcome, save_entry
+from seizures.queries import recent_taps, tally_state, today_count
 from seizures.recording import ClientUUIDConflict
-from seizures.sync import EntryError, Outcome, save_entry
-from seizures.views.home import recent_taps, tally_state, today_count
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def sync(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         logger.exception("Sync entry failed")
         message = _("The server failed on this entry; nothing was saved.")
         return JsonResponse({"status": "failed", "message": message, "errors": {}}, status=500)
-    return JsonResponse(_answer(child, outcome), status=201 if outcome.created else 200)
+    return JsonResponse(_answer(child, outcome), status=201 if outcome.result.created else 200)
 
 
 def _refused(message: str, errors: dict[str, list[str]]) -> JsonResponse:
@@ -81,14 +81,14 @@ def _answer(child: Child, outcome: Outcome) -> dict:
     now = timezone.now()
     answer: dict = {
         "client_uuid": str(outcome.key),
-        "status": "joined" if outcome.joined else "saved",
+        "status": "joined" if outcome.result.joined else "saved",
         "server_now": now.isoformat(),
     }
-    if outcome.notice:
-        answer["notice"] = outcome.notice
+    if outcome.result.notice:
+        answer["notice"] = outcome.result.notice
     # The server's count after this entry, so the page counts it once, not twice or never.
     answer["tally"] = tally_state(recent_taps(child, now), today_count(child, now), now)
-    episode = outcome.episode
+    episode = outcome.result.episode
     if episode is not None and outcome.kind != "tally" and outcome.kind != "undo":
         answer["episode"] = str(episode.public_id)
         answer["started_at"] = episode.started_at.isoformat()

@@ -1,6 +1,6 @@
 """A separate process for tests/seizures/test_concurrent_writers.py, on the database in
-$DATABASE_URL: `python -m tests.writer seed` makes a family and prints
-`child_id email`; `python -m tests.writer tap CHILD_ID EMAIL COUNT START_AT` waits until
+$DATABASE_URL: `python -m tests.support.writer seed` makes a family and prints
+`child_id email`; `python -m tests.support.writer tap CHILD_ID EMAIL COUNT START_AT` waits until
 START_AT (a Unix time), then sends COUNT "+1" taps through the real view stack and prints
 the HTTP statuses as JSON."""
 

@@ -28,10 +28,6 @@ def diary_began_on(child: Child) -> date:
     return min(first.astimezone(child.zone).date(), added) if first else added
 
 
-def local_today(child: Child) -> date:
-    return datetime.now(UTC).astimezone(child.zone).date()
-
-
 def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """[(instant, offset in seconds from then on)] over [start, end), the first at `start`.
     Steps a day at a time and pins each change to the second by bisection."""

@@ -9,7 +9,7 @@ export streams.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
-from seizures import csv_export, panels, stats
-from seizures.models import Episode, Treatment, local_midnight
-from seizures.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
+from seizures.models import Episode, Treatment
+from seizures.reports import csv_export, panels, stats
+from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 
 # The report lists the latest episodes of the period; the CSV export has every one.
 REPORT_EPISODES = 100
@@ -60,7 +60,7 @@ def _choices(period: Period | None) -> dict[str, list[Choice]]:
 def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -> tuple[Period | None, dict]:
     """The period asked for (for `charts`, as a chart can show it), or None with the form's
     errors. One query (the diary's start)."""
-    today = stats.local_today(child)
+    today = child.today()
     began_on = stats.diary_began_on(child)
     form = PeriodForm(request.GET, today=today, began_on=began_on)
     period = form.resolve() if form.is_valid() else None
@@ -84,10 +84,6 @@ def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -
         "query": urlencode(period.query()) if period else "",
     }
     return period, context
-
-
-def _bounds(child: Child, period: Period) -> tuple:
-    return local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
 
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
@@ -125,7 +121,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     period, context = _read_period(request, child)
     if period is not None:
         context |= _charts_context(child, period, context["began_on"], context["today"], report=True)
-        start, end = _bounds(child, period)
+        start, end = period.bounds(child.zone)
         context["episodes"] = list(
             Episode.objects.for_child(child)
             .live()
@@ -148,7 +144,7 @@ def export_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     period, context = _read_period(request, child, charts=False)
     if period is None:
         return render(request, "seizures/report.html", context, status=400)
-    start, end = _bounds(child, period)
+    start, end = period.bounds(child.zone)
     audit.record(request.user, "export", child=child, summary=f"Seizures as CSV: {period.start} to {period.end}")
     name = f"seizures-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.csv"
     response = StreamingHttpResponse(csv_export.chunks(child, start, end), content_type="text/csv; charset=utf-8")

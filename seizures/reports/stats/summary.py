@@ -10,10 +10,9 @@ from datetime import date, timedelta
 from itertools import accumulate, chain
 
 from caregiver.models import Child
-from seizures.models import local_midnight
-from seizures.periods import Granularity, Period
+from seizures.reports.periods import Granularity, Period
+from seizures.reports.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 from seizures.signs import SIGN_KEYS
-from seizures.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 
 WINDOW_DAYS = 28  # the standard trial window: seizures per 28 days
 ROLLING = (7, 28)
@@ -222,8 +221,6 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         free_days=counts.count(0),
         longest_free=_longest_run_of_zeros(days, counts),
         counted={r.on: r.count for r in all_rows},
-        hours=hour_of_week(
-            child, local_midnight(period.start, child.zone), local_midnight(period.end + timedelta(days=1), child.zone)
-        ),
+        hours=hour_of_week(child, *period.bounds(child.zone)),
         **extra,
     )

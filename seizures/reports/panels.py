@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from seizures import charts
 from seizures.models import Treatment
-from seizures.periods import Granularity, Period
+from seizures.reports import charts
+from seizures.reports.periods import Granularity, Period
+from seizures.reports.stats import Bucket, Effect, Summary
 from seizures.signs import SIGN_KEYS, SIGNS, Side
-from seizures.stats import Bucket, Effect, Summary
 from seizures.templatetags.seizures import duration
 
 WEEKDAYS = [

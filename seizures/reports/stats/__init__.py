@@ -20,9 +20,9 @@ whatever the history (the days, the hours of the week, the treatment windows):
   than the whole page).
 """
 
-from seizures.stats.days import DayRow, day_rows, diary_began_on, hour_of_week, local_today, offset_changes
-from seizures.stats.summary import ROLLING, WINDOW_DAYS, Bucket, Stretch, Summary, bucket_start, summarise
-from seizures.stats.treatments import RESPONSE, Effect, Window, treatment_effects
+from seizures.reports.stats.days import DayRow, day_rows, diary_began_on, hour_of_week, offset_changes
+from seizures.reports.stats.summary import ROLLING, WINDOW_DAYS, Bucket, Stretch, Summary, bucket_start, summarise
+from seizures.reports.stats.treatments import RESPONSE, Effect, Window, treatment_effects
 
 __all__ = [
     "RESPONSE",
@@ -38,7 +38,6 @@ __all__ = [
     "day_rows",
     "diary_began_on",
     "hour_of_week",
-    "local_today",
     "offset_changes",
     "summarise",
     "treatment_effects",

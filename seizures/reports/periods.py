@@ -8,12 +8,16 @@ are unknown, not seizure-free, so counting them as zero would flatter every figu
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from caregiver.forms import DateInput
+from seizures.models import local_midnight
 
 
 class Preset(models.TextChoices):
@@ -74,6 +78,11 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period as a half-open range of instants: its first local midnight to the one
+        after its last day."""
+        return local_midnight(self.start, zone), local_midnight(self.end + timedelta(days=1), zone)
+
     @property
     def granularity_label(self) -> str:
         return Granularity(self.granularity).label
@@ -110,8 +119,8 @@ class PeriodForm(forms.Form):
     period. Custom dates are checked here, so a bad date is a message, never a 500."""
 
     period = forms.ChoiceField(label=_("Period"), choices=Preset.choices, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     by = forms.ChoiceField(label=_("Show per"), choices=[("", _("Automatic")), *Granularity.choices], required=False)
 
     def __init__(self, data=None, *, today: date, began_on: date, initial: dict | None = None) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caregiver.models import Child, Invitation, Membership, Role, User
-from tests.seizures.factories import sweep_episode, sweep_treatment
+from tests.support.factories import sweep_episode, sweep_treatment
 
 
 def _member(child: Child, user: User) -> Any:
