@@ -1,13 +1,59 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models, transaction
 
+from caregiver import audit
 from caregiver.models import AuditEvent, Child, Invitation, Membership, User
 
 
+class FamilyAuditedAdmin(admin.ModelAdmin):
+    """Staff changes to a family's records go in that family's audit trail, as the staff
+    member with the role "staff", in the admin's own transaction. Inlines are recorded too."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._record(request, obj, "edit" if change else "create", form.changed_data)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._record(request, obj, "create", [])
+        for obj, fields in formset.changed_objects:
+            self._record(request, obj, "edit", fields)
+        for obj in formset.deleted_objects:
+            self._record(request, obj, "delete", [])
+
+    def delete_model(self, request, obj) -> None:
+        self._record(request, obj, "delete", [])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():  # the bulk "delete selected" action has no transaction of its own
+            for obj in queryset:
+                self._record(request, obj, "delete", [])
+            super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _record(request, obj: models.Model, action: str, fields: list[str]) -> None:
+        what = f"Staff in the admin: {action} {obj._meta.verbose_name}"
+        if fields:
+            what += f" ({', '.join(fields)})"
+        if isinstance(obj, Child):
+            # A deleted child's trail goes with it: that event is kept without a child.
+            children = [None] if action == "delete" else [obj]
+        elif isinstance(obj, User):  # an account's change concerns every family it is in
+            children = [m.child for m in obj.memberships.select_related("child")]
+        else:
+            children = [obj.child]
+        for child in children:
+            audit.record(request.user, action, child=child, obj=obj, summary=what, role="staff")
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FamilyAuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_active", "is_staff", "date_joined"]
     search_fields = ["email", "name"]
@@ -18,6 +64,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
 
+    def user_change_password(self, request, id, form_url=""):
+        """Staff setting someone's password (a way into their families) is in those trails too."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                self._record(request, self.get_object(request, unquote(id)), "edit", ["password"])
+        return response
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -26,14 +80,14 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(FamilyAuditedAdmin):
     list_display = ["name", "born_on", "gene_variant", "time_zone", "created_at"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(FamilyAuditedAdmin):
     list_display = ["email", "child", "role", "created_at", "expires_at", "accepted_at"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at", "accepted_by"]

@@ -16,3 +16,6 @@ class CaregiverConfig(AppConfig):
         "caregiver/icons/icon.svg",
         "django_htmx/htmx-2.min.js",
     )
+
+    def ready(self) -> None:
+        from caregiver import audit  # noqa: F401  (connects the account-deletion receiver)

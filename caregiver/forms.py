@@ -104,10 +104,24 @@ def zone_label(name: str) -> str:
 class InviteForm(StorableTextForm, forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
+    # An owner can remove every other owner: giving that away takes a second, explicit step.
+    confirm_owner = forms.BooleanField(
+        label=_("I mean to make them an owner: they can change the team and settings, and remove anyone, me too."),
+        help_text=_("Needed only for the Owner role."),
+        required=False,
+    )
 
     def __init__(self, *args, child: Child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.OWNER and not cleaned.get("confirm_owner"):
+            self.add_error(
+                "confirm_owner", _("Tick this box to confirm they should be an owner, or choose another role.")
+            )
+        return cleaned
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
@@ -46,6 +47,15 @@ def time_zone_renames() -> dict[str, str]:
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def has_control_characters(value: str) -> bool:
+    """Line breaks, NUL and the other control characters: never part of a name, and a line
+    break in a name that reaches a mail subject makes sending fail."""
+    return any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value)
+
+
+NAME_CONTROL_CHARACTERS = _("A name cannot contain line breaks or other control characters.")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,6 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if has_control_characters(self.name):
+            raise ValidationError({"name": NAME_CONTROL_CHARACTERS})
 
     def get_short_name(self) -> str:
         return self.name or self.email
@@ -189,6 +204,8 @@ class Child(models.Model):
             errors["seizures_began_on"] = _("This date cannot be in the future.")
         if (self.cluster_alert_count is None) != (self.cluster_alert_hours is None):
             errors["cluster_alert_hours"] = _("Give both the number of seizures and the hours, or neither.")
+        if has_control_characters(self.name):
+            errors["name"] = NAME_CONTROL_CHARACTERS
         if errors:
             raise ValidationError(errors)
 
@@ -233,7 +250,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 
 class Invitation(models.Model):
-    """A single-use link that adds whoever opens it to a child's team with a role.
+    """A single-use link that adds the invited address's account to a child's team with a role.
 
     Only the token's hash is stored, so a database leak does not leak working links."""
 
@@ -256,20 +273,35 @@ class Invitation(models.Model):
     @classmethod
     def issue(cls, *, child: Child, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
         """Create an invitation; returns it with the plain token (shown once, in the link)."""
-        token = secrets.token_urlsafe(32)
-        invitation = cls.objects.create(
-            child=child,
-            email=email.lower(),
-            role=role,
-            invited_by=invited_by,
-            token_hash=hash_token(token),
-            expires_at=timezone.now() + INVITATION_LIFETIME,
-        )
+        invitation = cls(child=child, email=email.lower(), role=role, invited_by=invited_by)
+        token = invitation._new_token()
+        invitation.save()
         return invitation, token
+
+    def renew(self) -> str:
+        """A new link for this invitation, for another full lifetime; the old link stops
+        working. Returns the plain token."""
+        token = self._new_token()
+        self.save(update_fields=["token_hash", "expires_at"])
+        return token
+
+    def _new_token(self) -> str:
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + INVITATION_LIFETIME
+        return token
 
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+    def is_for(self, user: User) -> bool:
+        """Whether `user` is the account that signing in with the invited address reaches:
+        the same lookup as sign-in, so the address matches exactly as sign-in matches it."""
+        try:
+            return User.objects.get_by_natural_key(self.email).pk == user.pk
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            return False
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

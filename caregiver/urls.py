@@ -56,6 +56,11 @@ urlpatterns = [
         team.invitation_cancel,
         name="invitation-cancel",
     ),
+    path(
+        "c/<uuid:child_id>/team/invitations/<uuid:invitation_id>/resend/",
+        team.invitation_resend,
+        name="invitation-resend",
+    ),
     path("c/<uuid:child_id>/team/<uuid:member_id>/role/", team.member_role, name="member-role"),
     path("c/<uuid:child_id>/team/<uuid:member_id>/remove/", team.member_remove, name="member-remove"),
     path("c/<uuid:child_id>/team/leave/", team.team_leave, name="team-leave"),

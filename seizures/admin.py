@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from caregiver.admin import FamilyAuditedAdmin
 from seizures.models import Cluster, Episode, Treatment
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(FamilyAuditedAdmin):
     """For staff repairs. The model's clean() applies here as on the forms."""
 
     list_display = ["started_at", "child", "duration_seconds", "migrated", "is_tally", "in_progress", "deleted_at"]
@@ -28,14 +29,14 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(FamilyAuditedAdmin):
     list_display = ["started_at", "last_at", "child"]
     list_select_related = ["child"]
     raw_id_fields = ["child"]
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(FamilyAuditedAdmin):
     list_display = ["label", "child", "kind", "started_on", "stopped_on"]
     list_filter = ["kind"]
     list_select_related = ["child"]

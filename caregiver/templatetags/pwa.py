@@ -32,6 +32,7 @@ def outbox_config(context) -> SafeString:
                 "saved": _("All entries are saved."),
                 "waiting": _("On this phone — will send when online (%(n)s waiting)."),
                 "sending": _("Sending… (%(n)s waiting)"),
+                "unsaved": _("Not all entries are saved — see below."),
                 "signed_out": _("%(n)s entries are kept on this phone. Sign in to send them."),
                 "sign_in": _("Sign in again"),
                 "other_owner": _(

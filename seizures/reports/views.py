@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
-from caregiver.models import Child, Role
+from caregiver.models import Child
 from seizures.models import Episode, Treatment
 from seizures.queries import last_seizure
 from seizures.reports import csv_export, panels, stats
@@ -105,11 +105,6 @@ def _charts_context(child: Child, period: Period, began_on: date, today: date, *
     }
 
 
-def _record_clinician_view(request: AuthedRequest, child: Child, what: str, period: Period) -> None:
-    if child.membership.role == Role.CLINICIAN:
-        audit.record(request.user, "view", child=child, summary=f"{what}: {period.start} to {period.end}")
-
-
 @require_GET
 def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Frequency, duration, burden, signs and time of day over a period. An htmx request
@@ -118,7 +113,7 @@ def charts(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     period, context = _read_period(request, child)
     if period is not None:
         context |= _charts_context(child, period, context["began_on"], context["today"], report=False)
-        _record_clinician_view(request, child, "Charts", period)
+        audit.record_clinician_view(request, child, f"Charts: {period.start} to {period.end}")
     template = "seizures/charts.html#panel" if request.htmx else "seizures/charts.html"
     return render(request, template, context)
 
@@ -145,7 +140,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["last_seizure"] = last_seizure(child)
         context["generated_at"] = timezone.now()
-        _record_clinician_view(request, child, "Report", period)
+        audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)
 
 

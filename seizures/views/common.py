@@ -7,8 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caregiver import audit
-from caregiver.models import Child, Role
+from caregiver.models import Child
 from seizures.models import JOIN_WINDOW
 from seizures.signs import MAX_PATH_STEPS, SIGNS, Side
 
@@ -16,13 +15,6 @@ from seizures.signs import MAX_PATH_STEPS, SIGNS, Side
 def conflict_response(request: HttpRequest) -> HttpResponse:
     """409 for a client UUID already used for another child. Says nothing about that child."""
     return TemplateResponse(request, "seizures/conflict.html", {}, status=409)
-
-
-def record_clinician_view(request: HttpRequest, child: Child, obj, summary: str) -> None:
-    """Clinicians' reads of a child's records are part of the audit trail; family members'
-    own reads are not (they would bury every change under page views)."""
-    if child.membership.role == Role.CLINICIAN:
-        audit.record(request.user, "view", child=child, obj=obj, summary=summary)
 
 
 def logging_rules() -> dict:

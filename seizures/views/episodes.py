@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
@@ -22,7 +23,7 @@ from seizures.forms import EpisodeForm
 from seizures.models import Episode
 from seizures.queries import live_episode
 from seizures.recording import ClientUUIDConflict
-from seizures.views.common import conflict_response, logging_config, record_clinician_view
+from seizures.views.common import conflict_response, logging_config
 
 # The recently-deleted page lists at most this many (a long undo spree is still reachable
 # through the audit trail and the admin).
@@ -75,7 +76,7 @@ def episode_edit(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Ht
     context: dict = {"child": child, "can_write": child.membership.can_write}
     if request.method == "GET":
         episode = live_episode(child, episode_id)
-        record_clinician_view(request, child, episode, "Viewed a seizure")
+        audit.record_clinician_view(request, child, "Viewed a seizure", obj=episode)
         form = EpisodeForm(child=child, instance=episode)
         return render(request, "seizures/episode_form.html", context | {"form": form, "episode": episode})
     result = recording.edit(child, request.user, episode_id, request.POST)
@@ -119,6 +120,7 @@ def episode_restore(request: AuthedRequest, child_id: UUID, episode_id: UUID) ->
 def episodes_deleted(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member sees what was deleted in the last 30 days; writers can restore. One query."""
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the recently deleted seizures")
     episodes = list(
         Episode.objects.for_child(child)
         .deleted()

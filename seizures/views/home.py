@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from caregiver import audit
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
@@ -22,6 +23,8 @@ from seizures.views.days import day_status_context
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
 POLL_SECONDS = 15
+# A clinician's reading of the page (which polls itself) is recorded once in this window.
+HOME_VIEW_WINDOW = timedelta(minutes=30)
 
 
 def live_context(child: Child) -> dict:
@@ -81,6 +84,7 @@ def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member. Six queries after `child_for`, whatever the history; an htmx request
     (the page polls it) gets only the live part, in three."""
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the child's page", obj=child, once_within=HOME_VIEW_WINDOW)
     if request.htmx:
         context = live_context(child) | {"child": child, "can_write": child.membership.can_write}
         return render(request, "seizures/home.html#live", context)

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET
 
 from caregiver import bounds
 from caregiver.access import AuthedRequest, child_for
+from caregiver.audit import record_clinician_view
 from caregiver.models import Child
 from caregiver.pwa import offline_page
 from seizures.models import Episode, EpisodeQuerySet, local_midnight
 from seizures.signs import SIGNS
-from seizures.views.common import logging_config, record_clinician_view
+from seizures.views.common import logging_config
 
 PAGE_SIZE = 50
 FILTERS = [(sign.key, sign.label) for sign in SIGNS] + [("migrated", _("Migrated"))]
@@ -114,9 +115,12 @@ def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         "logging": logging_config(child),
         **timeline_page(child, key, cursor),
     }
+    seen = "Viewed the seizure timeline"
+    if cursor is not None:  # a later page: which seizures it showed
+        seen += f", seizures before {cursor[0].astimezone(child.zone):%Y-%m-%d %H:%M}"
+    record_clinician_view(request, child, seen, obj=child)
     if request.htmx:
         return render(request, "seizures/timeline.html#page", context)
-    record_clinician_view(request, child, child, "Viewed the seizure timeline")
     deleted = _deleted_banner(child, request.GET.get("deleted", ""))
     saved = request.GET.get("saved", "")
     return render(request, "seizures/timeline.html", context | {"just_deleted": deleted, "saved": saved})

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from seizures import recording
 from seizures.forms import TreatmentForm, TreatmentStopForm
@@ -21,6 +22,7 @@ from seizures.models import Treatment
 def treatments(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """Any member: ongoing treatments first, then the rest, newest first. One query."""
     child = child_for(request, child_id)
+    audit.record_clinician_view(request, child, "Viewed the treatments")
     today = child.today()
     rows = list(Treatment.objects.for_child(child).order_by(F("stopped_on").desc(nulls_first=True), "-started_on"))
     ongoing = [t for t in rows if t.started_on <= today and (t.stopped_on is None or t.stopped_on >= today)]

@@ -25,6 +25,10 @@ SAVED = "All entries are saved."
 WAITING = re.compile(r"On this phone — will send when online \((\d+) waiting\)")
 
 
+# What the entries in this phone's outbox carry as the rescue medicine.
+KEPT_RESCUE = "async () => (await window.SeizureLog.outbox.list()).map((e) => e.body.rescue_medicine || '')"
+
+
 def status(page):
     return page.locator("[data-outbox-status]")
 
@@ -167,11 +171,16 @@ def test_a_timer_started_online_ends_offline_and_its_final_state_arrives(new_con
     page.get_by_label("What was given, and how much").fill("Buccal midazolam 2.5 mg")
     page.get_by_role("button", name="Given now").click()
     expect(page.locator("[data-rescue-given]")).to_contain_text("Buccal midazolam 2.5 mg — given at")
+    # The screen changes at once and the phone stores the tap a moment later; a reload before
+    # that aborts the write (on a busy machine the rescue was lost here, by the test). Reading
+    # the outbox waits for it: IndexedDB runs this read after the write begun before it.
+    assert page.evaluate(KEPT_RESCUE) == ["Buccal midazolam 2.5 mg"]
     page.reload()  # mid-seizure, offline: the timer carries on from the phone's record
     expect(page.locator("#sign-jerking").get_by_role("button", name="Child’s right", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     expect(page.locator("#path .path-steps li")).to_have_count(1)
+    expect(page.locator("[data-rescue-given]")).to_contain_text("Buccal midazolam 2.5 mg — given at")
     page.get_by_role("button", name="Seizure ended").click()
     page.wait_for_url(f"**/c/{child.public_id}/")
     expect(status(page)).to_have_text(WAITING)
@@ -270,6 +279,8 @@ def test_signing_out_warns_while_entries_wait_then_clears_the_phone(new_context,
     page.get_by_role("button", name="Count one seizure now").click()
     expect(status(page)).to_have_text(WAITING)
     page.get_by_role("link", name="Account").click()
+    page.wait_for_url("**/account/")
+    page.wait_for_load_state("domcontentloaded")  # the warning comes from a deferred script
     page.get_by_role("button", name="Sign out").click()
     warning = page.get_by_role("alert")
     expect(warning).to_contain_text("1 entries on this phone have not reached the server yet")

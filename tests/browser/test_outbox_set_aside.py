@@ -24,6 +24,10 @@ PUT = """([key, body, code]) => window.SeizureLog.outbox.put({
 }, {send: false})"""
 
 
+SAVED = "All entries are saved."
+UNSAVED = "Not all entries are saved — see below."
+
+
 def _poisoned_first_then_two_taps(context, page, body: dict, code: int | None = None) -> str:
     key = "0b5e55ed-0000-4000-8000-000000000001"
     context.set_offline(True)
@@ -86,9 +90,31 @@ def test_an_entry_the_server_keeps_failing_on_is_set_aside_after_three_tries(new
     expect(problem).to_contain_text("The server failed.")
     eventually(page, lambda: Episode.objects.count() == 2)
     assert len(tries) == 5
+    expect(page.locator("[data-outbox-status]")).to_have_text(UNSAVED)  # the taps are, this one is not
 
     # Once the server is mended, "Try again" sends it.
     broken = False
     problem.get_by_role("button", name="Try again").click()
     expect(problem).to_have_count(0)
     eventually(page, lambda: Episode.objects.count() == 3)
+
+
+def test_the_status_never_says_all_is_saved_beside_a_refused_entry(new_context, child, owner) -> None:
+    context = new_context(owner, service_workers="block")
+    page = context.new_page()
+    page.goto(f"/c/{child.public_id}/")
+    status = page.locator("[data-outbox-status]")
+    expect(status).to_have_text(SAVED)
+    context.set_offline(True)
+    body = {"kind": "episode", "started_at": "2026-05-01T10:00:00Z", "duration_seconds": 60}
+    page.evaluate(PUT, ["0b5e55ed-0000-4000-8000-000000000002", body, 0x0000])
+    expect(status).to_have_text(re.compile(r"\(1 waiting\)"))
+    context.set_offline(False)
+    problem = page.locator(".outbox-problem")
+    expect(problem).to_contain_text("Not saved — the server refused it")
+    expect(status).to_have_text(UNSAVED)  # the only entry was refused: nothing to call saved
+    assert not Episode.objects.exists()
+    problem.get_by_role("button", name="Discard…").click()
+    page.get_by_role("button", name="Delete it from this phone for good").click()
+    expect(problem).to_have_count(0)
+    expect(status).to_have_text(SAVED)

@@ -65,3 +65,31 @@ def test_a_step_is_added_once_never_before_the_last_and_not_past_the_longest_pat
     longest = [{"region": ("left_arm", "right_arm")[n % 2], "at_seconds": n} for n in range(20)]
     assert len(longest) == logging_rules()["max_path_steps"]
     assert rules("appendStep", longest, "face", 30) is None and rules("pathFull", longest)
+
+
+def entry(kind: str, day: str = "2026-12-01", state: str = "waiting", **body) -> dict:
+    return {"kind": kind, "key": body.pop("key", kind), "day": day, "state": state, "body": body}
+
+
+def test_todays_count_adds_the_phones_entries_of_today_to_the_servers(rules) -> None:
+    entries = [
+        entry("tally", key="a"),
+        entry("form"),
+        entry("episode", started_at="2026-12-01T10:00:00Z"),
+        entry("episode"),  # a change to a seizure already counted
+        entry("tally", day="2026-11-30"),
+        entry("tally", state="rejected"),
+        entry("undo", key="b"),
+    ]
+    assert rules("todayCount", 4, "2026-12-01", entries, "2026-12-01") == 4 + 3 - 1
+    # The server's count from yesterday is not today's; taking back more than is known is zero.
+    assert rules("todayCount", 4, "2026-11-30", entries, "2026-12-01") == 2
+    assert rules("todayCount", 0, "2026-12-01", [entry("undo"), entry("undo")], "2026-12-01") == 0
+
+
+def test_undo_last_takes_back_the_newest_tap_not_yet_taken_back(rules) -> None:
+    phone = [{"key": "p1", "at": 300, "day": "d"}, {"key": "p2", "at": 100, "day": "d"}]
+    server = [{"key": "s1", "at": 200, "day": "d"}, {"key": "p2", "at": 100, "day": "d"}]
+    assert rules("lastTap", phone, [], server)["key"] == "p1"
+    assert rules("lastTap", phone, ["p1"], server)["key"] == "s1"
+    assert rules("lastTap", phone, ["p1", "s1", "p2"], server) is None

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from seizures.models import Episode
 from tests.support.browser.axe import serious_violations
-from tests.support.browser.helpers import RECORD_DEVICE_CALLS, watch_for_errors
+from tests.support.browser.helpers import RECORD_DEVICE_CALLS, eventually, watch_for_errors
 from tests.support.factories import make_episode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -161,6 +161,8 @@ def test_choosing_a_colour_change_beside_apnea_is_kept(new_context, child, owner
     blue = page.get_by_role("button", name="Blue or grey (lips, face)")
     blue.click()
     expect(blue).to_have_attribute("aria-pressed", "true")
+    # The status said "saved" before the tap too: wait for the server's copy itself.
+    eventually(page, lambda: Episode.objects.filter(pk=seizure.pk, colour_change="blue").exists())
     expect(page.locator("[data-outbox-status]")).to_have_text("All entries are saved.")
     seizure.refresh_from_db()
     assert seizure.colour_change == "blue" and not seizure.apnea

@@ -37,6 +37,9 @@ WRITES = {
     "invitation-cancel": (lambda c, u: {"invitation_id": Invitation.issue(
         child=c, email="x@example.org", role=Role.CAREGIVER, invited_by=u)[0].public_id}, lambda c, o: {},
         "cancel_invite"),
+    "invitation-resend": (lambda c, u: {"invitation_id": Invitation.issue(
+        child=c, email="x@example.org", role=Role.CAREGIVER, invited_by=u)[0].public_id}, lambda c, o: {},
+        "resend_invite"),
     "member-role": (lambda c, u: {"member_id": Membership.objects.get(child=c, role=Role.CAREGIVER).public_id},
                     lambda c, o: {"role": "clinician"}, "change_role"),
     "member-remove": (lambda c, u: {"member_id": Membership.objects.get(child=c, role=Role.CAREGIVER).public_id},

@@ -13,7 +13,8 @@ from tests.conftest import make_user
 
 
 def _invite(client, child, email="nurse@example.org", role="caregiver") -> str:
-    response = client.post(f"/c/{child.public_id}/team/invite/", {"email": email, "role": role})
+    data = {"email": email, "role": role, "confirm_owner": "on"}  # the confirmation only owners need
+    response = client.post(f"/c/{child.public_id}/team/invite/", data)
     assert response.status_code == 200, response.content
     return re.search(r"http://testserver(/invitations/[\w-]+/)", mail.outbox[-1].body).group(1)
 

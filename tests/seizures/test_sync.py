@@ -179,12 +179,6 @@ def test_a_start_near_a_seizure_being_timed_joins_it(owner_client, child, owner)
     assert not running.in_progress and 175 <= running.duration_seconds <= 185
 
 
-def test_a_start_long_after_another_seizure_began_is_its_own(owner_client, child) -> None:
-    make_episode(child, started_at=timezone.now() - timedelta(hours=2), in_progress=True, duration_seconds=None)
-    assert send(owner_client, child, started(uuid.uuid4())).status_code == 201
-    assert Episode.objects.count() == 2 and not JoinedStart.objects.exists()
-
-
 def test_the_past_seizure_form_is_checked_by_the_form_itself(owner_client, child) -> None:
     local = (timezone.now() - timedelta(hours=1)).astimezone(child.zone).strftime("%Y-%m-%dT%H:%M")
     key = str(uuid.uuid4())

@@ -140,19 +140,15 @@
 
   // The newest tap not yet undone: one still on the phone, or one the server holds.
   async function lastTap(entries) {
-    var undone = new Set(entries.filter(function (e) { return e.kind === "undo"; }).map(function (e) { return e.key; }));
-    var taps = [];
-    entries.forEach(function (e) {
-      if (e.kind === "tally" && !undone.has(e.key)) taps.push({ key: e.key, at: SL.parseTime(e.body.tapped_at), day: e.day });
+    var phone = entries.filter(function (e) { return e.kind === "tally"; }).map(function (e) {
+      return { key: e.key, at: SL.parseTime(e.body.tapped_at), day: e.day };
     });
-    serverTally().taps.forEach(function (t) {
+    var undone = entries.filter(function (e) { return e.kind === "undo"; }).map(function (e) { return e.key; });
+    var server = serverTally().taps.map(function (t) {
       var at = SL.parseTime(t.started_at);
-      if (!undone.has(t.client_uuid) && !taps.some(function (x) { return x.key === t.client_uuid; })) {
-        taps.push({ key: t.client_uuid, at: at, day: day(at) });
-      }
+      return { key: t.client_uuid, at: at, day: day(at) };
     });
-    taps.sort(function (a, b) { return b.at - a.at; });
-    return taps[0] || null;
+    return SL.rules.lastTap(phone, undone, server);
   }
 
   // Takes back the tap the button names (set when it was drawn), so a double tap on "undo"
@@ -210,13 +206,8 @@
     if (!count) return;
     var server = serverTally();
     var today = day(SL.clock.now());
-    var base = server.server_now && day(SL.parseTime(server.server_now)) === today ? server.today_count : 0;
-    entries.forEach(function (e) {
-      if (e.state === "rejected" || e.day !== today) return;
-      if (e.kind === "tally" || e.kind === "form" || (e.kind === "episode" && e.body.started_at)) base += 1;
-      if (e.kind === "undo") base -= 1;
-    });
-    base = Math.max(0, base);
+    var serverDay = server.server_now ? day(SL.parseTime(server.server_now)) : null;
+    var base = SL.rules.todayCount(server.today_count, serverDay, entries, today);
     if (count.textContent !== String(base)) count.textContent = String(base);
     var words = document.querySelector("[data-count-words]");
     if (words) words.textContent = base === 1 ? words.dataset.one : words.dataset.other;

@@ -41,6 +41,29 @@
     return Math.max(1, Math.round((endMs - startMs) / 1000));
   }
 
+  // Today's count on the phone: the server's (when the server counted today) plus this
+  // phone's entries of today not refused, less the taps it is taking back; never below zero.
+  function todayCount(serverCount, serverDay, entries, today) {
+    var count = serverDay === today ? serverCount : 0;
+    entries.forEach(function (e) {
+      if (e.state === "rejected" || e.day !== today) return;
+      if (e.kind === "tally" || e.kind === "form" || (e.kind === "episode" && e.body.started_at)) count += 1;
+      if (e.kind === "undo") count -= 1;
+    });
+    return Math.max(0, count);
+  }
+
+  // The tap "undo last" takes back: the newest of the phone's and the server's taps (each
+  // {key, at, day}; one tap in both counts once) whose key is not in `undone`.
+  function lastTap(phoneTaps, undone, serverTaps) {
+    var taps = phoneTaps.filter(function (t) { return undone.indexOf(t.key) < 0; });
+    serverTaps.forEach(function (t) {
+      if (undone.indexOf(t.key) < 0 && !taps.some(function (x) { return x.key === t.key; })) taps.push(t);
+    });
+    taps.sort(function (a, b) { return b.at - a.at; });
+    return taps[0] || null;
+  }
+
   function pathFull(path, rules) {
     return path.length >= rules.max_path_steps;
   }
@@ -52,6 +75,8 @@
       appendStep: appendStep,
       pathFull: pathFull,
       durationSeconds: durationSeconds,
+      todayCount: todayCount,
+      lastTap: lastTap,
     },
   });
 })();

@@ -81,6 +81,8 @@
     rendering = outbox.all().then(function (all) {
       var own = all.filter(mine);
       var waiting = own.filter(function (e) { return e.state !== "rejected"; }).length;
+      // Refused or set aside: not saved, so never "All entries are saved." beside them.
+      var unsaved = own.length - waiting;
       var others = all.length - own.length;
       var line = "";
       var signIn = false;
@@ -91,6 +93,8 @@
         signIn = true;
       } else if (waiting) {
         line = fmt(outbox.state.offline || navigator.onLine === false ? text.waiting : text.sending, { n: waiting });
+      } else if (unsaved) {
+        line = text.unsaved;
       } else if (document.querySelector('meta[name="logs-entries"]')) { // a reader has nothing to save
         line = text.saved;
       }
