@@ -190,6 +190,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# A treatment's 28-day windows are compared only when each has at least this many recorded
+# days (a day with entries or confirmed, and not marked as not recorded).
+WINDOW_RECORDED_DAYS = env_int("WINDOW_RECORDED_DAYS", 26)
+if not 1 <= WINDOW_RECORDED_DAYS <= 28:
+    raise ImproperlyConfigured(f"WINDOW_RECORDED_DAYS must be from 1 to 28, not {WINDOW_RECORDED_DAYS}")
+
 # --- HTTPS and headers ----------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS

@@ -25,7 +25,7 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, Episode, Treatment
+from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -37,8 +37,12 @@ SECTIONS: dict[str, type[models.Model]] = {
     "clusters": Cluster,
     "episodes": Episode,
     "treatments": Treatment,
+    "day_confirmations": DayConfirmation,
+    "not_recorded_ranges": NotRecordedRange,
     "audit_events": AuditEvent,
 }
+# Sections added after version 1 was first written: a file made before them has none.
+LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges"}
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -74,6 +78,12 @@ def export_child(child: Child) -> dict:
     """The child and every record of theirs. Queries: one per section, plus the people."""
     user_ids = set(Membership.objects.filter(child=child).values_list("user", flat=True))
     user_ids |= set(Episode.objects.filter(child=child, logged_by__isnull=False).values_list("logged_by", flat=True))
+    user_ids |= set(
+        DayConfirmation.objects.filter(child=child, confirmed_by__isnull=False).values_list("confirmed_by", flat=True)
+    )
+    user_ids |= set(
+        NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
+    )
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
     users = {u.pk: u.email for u in people}
@@ -113,6 +123,8 @@ def read_document(path: Path) -> dict:
         raise BackupError(f"{path} is not a child export from this app")
     if document.get("version") != VERSION:
         raise BackupError(f"{path} has export version {document.get('version')!r}; this app reads {VERSION}")
+    for key in LATER_SECTIONS:
+        document.setdefault(key, [])
     for key in ["child", "people", *SECTIONS]:
         expected = dict if key == "child" else list
         if not isinstance(document.get(key), expected):

@@ -17,7 +17,7 @@ from caregiver import bounds
 from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
-from seizures.models import Episode, Treatment
+from seizures.models import Episode, NotRecordedRange, Treatment
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, SIGNS, Colour, Limb, Region, Side
 
 # Steps shown on the past-seizure form; an episode with a longer path gets one spare row more.
@@ -286,6 +286,24 @@ class ClientUUIDForm(forms.Form):
 
 class TallyUndoForm(forms.Form):
     episode = forms.UUIDField()
+
+
+class DayConfirmForm(forms.Form):
+    """ "This day is recorded": the day, and the key the page made so a repeat saves once."""
+
+    client_uuid = forms.UUIDField()
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+
+
+class NotRecordedForm(StorableTextForm, forms.ModelForm):
+    class Meta:
+        model = NotRecordedRange
+        fields = ["started_on", "ended_on", "reason"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
 
 
 class TreatmentForm(StorableTextForm, forms.ModelForm):

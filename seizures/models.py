@@ -7,6 +7,7 @@ Reads of family data go through the QuerySets below, always scoped to one child:
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -37,6 +38,16 @@ CLOCK_SKEW = timedelta(minutes=2)
 RESTORE_WINDOW = timedelta(days=30)
 # A "+1" joins the current cluster when the previous tap came at most this long before.
 CLUSTER_GAP = timedelta(hours=1)
+# An entry the server first received longer than this after the seizure began was written
+# from memory: "backfilled" on the timeline, in the CSV and in the report's coverage.
+BACKFILL_AFTER = timedelta(hours=24)
+
+
+def is_backfilled(started_at: datetime, received_at: datetime) -> bool:
+    """In whole seconds since 1970, as the report's SQL counts them, so the two always agree."""
+    return math.floor(received_at.timestamp()) - math.floor(started_at.timestamp()) > BACKFILL_AFTER.total_seconds()
+
+
 # A "Seizure now" this close to the start of a seizure already being timed joins it: two
 # caregivers starting the same seizure must not log it twice.
 JOIN_WINDOW = timedelta(minutes=30)
@@ -186,6 +197,8 @@ class Episode(models.Model):
                     *(sign.key for sign in SIGNS),
                     *(sign.side_field for sign in SIGNS if sign.side_field),
                     "rescue_medicine",
+                    # The report's time from a seizure to its entry (reports/stats/entries.py).
+                    "received_at",
                     "deleted_at",
                 ],
                 condition=Q(deleted_at__isnull=True),
@@ -211,6 +224,10 @@ class Episode(models.Model):
             {"region": s["region"], "label": labels.get(s["region"], s["region"]), "at": s.get("at_seconds")}
             for s in self.path
         ]
+
+    @property
+    def backfilled(self) -> bool:
+        return is_backfilled(self.started_at, self.received_at)
 
     @property
     def ended_at(self) -> datetime | None:
@@ -399,6 +416,72 @@ class Treatment(models.Model):
         if child is not None and self.started_on and self.started_on < child.born_on:
             errors["started_on"] = _("The start cannot be before the child’s date of birth.")
         for name in ("started_on", "stopped_on"):
+            day = getattr(self, name)
+            if day and day < bounds.EARLIEST_ON:
+                errors.setdefault(name, bounds.too_early_message())
+            elif day and day > bounds.latest_on():
+                errors.setdefault(name, bounds.too_late_message())
+        if errors:
+            raise ValidationError(errors)
+
+
+class DayConfirmation(models.Model):
+    """A caregiver's word that a day of the diary is complete ("no more seizures today"):
+    a day without entries then counts as seizure-free instead of unrecorded. One per child
+    and day; `late` when it was given after that day had ended in the child's time zone."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_confirmations")
+    confirmed_on = models.DateField(_("day"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    late = models.BooleanField(_("confirmed late"), default=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Made by the phone, so a confirmation sent twice (or replayed offline) is stored once.
+    client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "confirmed_on"], name="one_confirmation_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.confirmed_on} confirmed"
+
+    def clean(self) -> None:
+        child = self.child if self.child_id else None
+        if self.confirmed_on and self.confirmed_at and child is not None:
+            if self.confirmed_on > child.today(self.confirmed_at):
+                raise ValidationError({"confirmed_on": _("A day can only be confirmed once it has begun.")})
+            if self.confirmed_on < child.born_on:
+                raise ValidationError({"confirmed_on": _("This day is before the child’s date of birth.")})
+
+
+class NotRecordedRange(models.Model):
+    """Days an owner marked as not recorded (a hospital stay, a weekend with a sitter): no
+    figure counts them, whatever was or was not logged on them. Both dates are included."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="not_recorded_ranges")
+    started_on = models.DateField(_("first day"))
+    ended_on = models.DateField(_("last day"))
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("Optional: a hospital stay, away with a sitter…")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "started_on"])]
+
+    def __str__(self) -> str:
+        return f"Not recorded {self.started_on} to {self.ended_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The last day cannot be before the first day.")
+        child = self.child if self.child_id else None
+        if child is not None and self.started_on and self.started_on < child.born_on:
+            errors["started_on"] = _("This day is before the child’s date of birth.")
+        for name in ("started_on", "ended_on"):
             day = getattr(self, name)
             if day and day < bounds.EARLIEST_ON:
                 errors.setdefault(name, bounds.too_early_message())

@@ -14,6 +14,9 @@ An entry is one JSON object with a `kind`:
 - ``"form"``: the past-seizure form's fields as typed, checked by the same `EpisodeForm`.
 - ``"tally"``: one "+1" tap at ``tapped_at``.
 - ``"undo"``: takes back the "+1" tap whose client UUID it names.
+- ``"confirm"``: the local ``day`` (``"2026-05-01"``) is recorded, as of ``confirmed_at`` (the
+  phone's time when the button was pressed: a day confirmed that evening but sent the next
+  morning is not late). One confirmation per day, so a replay or a second phone changes nothing.
 
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
@@ -30,12 +33,12 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from caregiver import bounds
 from caregiver.models import Child, User
-from seizures import recording
+from seizures import recording, recording_days
 from seizures.forms import EpisodeForm
 from seizures.models import CLOCK_SKEW, Episode
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS
@@ -59,7 +62,7 @@ EPISODE_FIELDS = frozenset(
 )
 # Fields a change to a running seizure may set (its start is fixed when it is created).
 CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds"}
-KINDS = ("episode", "form", "tally", "undo")
+KINDS = ("episode", "form", "tally", "undo", "confirm")
 # Form fields the past-seizure form's entry carries as typed; the key comes from the entry.
 IGNORED_FORM_FIELDS = {"client_uuid", "csrfmiddlewaretoken"}
 MAX_FORM_FIELDS = 200
@@ -200,7 +203,7 @@ def save_entry(child: Child, user: User, data: Any) -> Outcome:
     """Saves one entry for `child` as `user` (whose right to write the caller has checked).
     Raises EntryError (nothing saved) or ClientUUIDConflict (nothing changed)."""
     kind, key = read_entry(data)
-    reader = {"episode": _episode, "form": _form, "tally": _tally, "undo": _undo}[kind]
+    reader = {"episode": _episode, "form": _form, "tally": _tally, "undo": _undo, "confirm": _confirm}[kind]
     try:
         return Outcome(kind, key, reader(child, user, data, key))
     except ValidationError as error:
@@ -263,3 +266,20 @@ def _undo(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
     if not tap.is_tally:
         raise _error("client_uuid", _("Only a “+1” tap can be taken back this way."))
     return recording.Saved(recording.undo_tap(child, user, tap.public_id)[0])
+
+
+def _confirm(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
+    _only(data, {"day", "confirmed_at"}, "confirm")
+    day = None
+    if isinstance(data.get("day"), str):
+        try:
+            day = parse_date(data["day"].strip())
+        except ValueError:
+            day = None
+    if day is None or not bounds.within(day):
+        raise _error("day", _("Give the day as a date, like 2026-05-01."))
+    confirmed_at = _moment(data.get("confirmed_at"), "confirmed_at")
+    if confirmed_at > timezone.now() + CLOCK_SKEW:
+        raise _error("confirmed_at", _("This time is in the future."))
+    confirmed = recording_days.confirm_day(child, user, key=key, day=day, confirmed_at=confirmed_at)
+    return recording.Saved(None, created=confirmed.created)

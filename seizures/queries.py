@@ -12,6 +12,12 @@ from caregiver.models import Child
 from seizures.models import MAX_DURATION, Episode
 
 
+def last_seizure(child: Child) -> Episode | None:
+    """The child's latest live seizure that has ended (one indexed query; no join, or SQLite
+    sorts the whole history instead of reading the index)."""
+    return Episode.objects.for_child(child).live().filter(in_progress=False).newest_first().first()
+
+
 def live_episode(child: Child, episode_id: UUID) -> Episode:
     """One of the child's episodes that is not deleted, for reading; 404 otherwise."""
     return get_object_or_404(Episode.objects.for_child(child).live().select_related("logged_by"), public_id=episode_id)

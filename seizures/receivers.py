@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from caregiver.models import Child, User
 from seizures.demo import seed_history
-from seizures.models import Episode, Treatment
+from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment
 from seizures.signs import OBSERVATION_KEYS, SIGNS
 
 
@@ -61,6 +61,32 @@ def export_treatments(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
         }
         for t in Treatment.objects.for_child(child).order_by("started_on", "pk")
     ]
+
+
+def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
+    """The days confirmed as recorded and the ranges marked as not recorded."""
+    confirmations = DayConfirmation.objects.filter(child=child).select_related("confirmed_by").order_by("confirmed_on")
+    ranges = NotRecordedRange.objects.filter(child=child).order_by("started_on", "pk")
+    return "diary_days", {
+        "confirmed": [
+            {
+                "day": c.confirmed_on.isoformat(),
+                "confirmed_at": _iso(c.confirmed_at),
+                "late": c.late,
+                "confirmed_by": c.confirmed_by.email if c.confirmed_by else None,
+            }
+            for c in confirmations
+        ],
+        "not_recorded": [
+            {
+                "id": str(r.public_id),
+                "first_day": r.started_on.isoformat(),
+                "last_day": r.ended_on.isoformat(),
+                "reason": r.reason,
+            }
+            for r in ranges
+        ],
+    }
 
 
 def seed_demo_history(sender, child: Child, members: list[User], **kwargs) -> None:

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import episodes, home, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
 EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
+DAYS = "c/<uuid:child_id>/days/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -33,6 +34,10 @@ urlpatterns = [
     path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
     path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
     path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
+    path(DAYS, days.days, name="days"),
+    path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
+    path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),
+    path(DAYS + "not-recorded/<uuid:range_id>/remove/", days.not_recorded_remove, name="not-recorded-remove"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),

@@ -18,7 +18,7 @@ from django.db.models import BooleanField, F, IntegerField, TextField
 from django.db.models.functions import Cast
 
 from caregiver.models import Child
-from seizures.models import Episode
+from seizures.models import Episode, is_backfilled
 from seizures.signs import COLOUR_FIELD, OBSERVATION_KEYS, SIGNS
 
 CHUNK = 2000
@@ -42,6 +42,8 @@ HEADER = [
     "counted_with_plus_one",
     "notes",
     "logged_by",
+    "received_at",
+    "backfilled",
 ]
 
 
@@ -101,12 +103,13 @@ def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
             "notes",
             "logged_by__name",
             "logged_by__email",
+            "received_at",
         )
     )
     width = len(stored)
     batch = []
     for public_id, started_at, duration, *rest in rows.iterator(chunk_size=CHUNK):
-        path, rescue, rescue_at, tally, notes, name, email = rest[width:]
+        path, rescue, rescue_at, tally, notes, name, email, received_at = rest[width:]
         batch.append(
             writer.writerow(
                 [
@@ -122,6 +125,8 @@ def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
                     tally,
                     defuse(notes),
                     defuse(name or email or ""),
+                    received_at.astimezone(zone).isoformat(timespec="seconds"),
+                    int(is_backfilled(started_at, received_at)),
                 ]
             )
         )

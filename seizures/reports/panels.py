@@ -4,13 +4,15 @@ treatment before-and-after rows. Plain data in, plain data out: no queries, no r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from html import escape
 
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -119,7 +121,8 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    """A share as a whole percentage, rounded once, halves up."""
+    return "—" if value is None else f"{math.floor(value + 0.5)}%"
 
 
 def _number(value: float) -> str:
@@ -127,9 +130,42 @@ def _number(value: float) -> str:
 
 
 def _share_values(bucket: Bucket) -> dict[str, float | None]:
+    """Each sign's share, unrounded: the figure and the text each round it once."""
     shares = {key: bucket.share(n) for key, n in zip(SIGN_KEYS, bucket.signs, strict=True)}
     shares["migrated"] = bucket.share(bucket.migrated)
-    return {key: None if value is None else round(value, 1) for key, value in shares.items()}
+    return shares
+
+
+def whole_seconds(median: float) -> int:
+    """A median in whole seconds, halves rounded up: the rule the key figures' floatformat
+    follows too, so 64.5 s is 1:05 everywhere."""
+    return math.floor(median + 0.5)
+
+
+def recorded_text(bucket: Bucket) -> str:
+    """ "N of M days recorded.", which every figure's summary begins with."""
+    return ngettext("%(recorded)s of %(n)s day recorded.", "%(recorded)s of %(n)s days recorded.", bucket.days) % {
+        "recorded": f"{bucket.recorded:,}",
+        "n": f"{bucket.days:,}",
+    }
+
+
+def _with_coverage(whole: Bucket, text: str) -> str:
+    return f"{recorded_text(whole)} {text}"
+
+
+def _maybe(value: float | None) -> str:
+    return "—" if value is None else _number(value)
+
+
+def delay_text(delay: timedelta | None) -> str:
+    """A time from a seizure to its entry in words ("2 hours, 5 minutes"); "" when unknown."""
+    if delay is None:
+        return ""
+    if delay < timedelta(minutes=1):
+        return _("under a minute")
+    base = datetime(2000, 1, 1)
+    return timesince(base, base + delay)
 
 
 def _unit(granularity: str) -> str:
@@ -142,7 +178,8 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
     figure = charts.frequency(
         granularity=period.granularity,
         starts=[b.origin for b in buckets],
-        counts=[b.count for b in buckets],
+        # A bar with no recorded day is a gap, not a zero.
+        counts=[b.count if b.recorded else None for b in buckets],
         days=summary.days,
         rolling=summary.rolling,
         bands=bands,
@@ -158,32 +195,38 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
         busiest_at = max(range(len(buckets)), key=lambda n: buckets[n].count)
         busiest = buckets[busiest_at]
         text = _(
-            "%(total)s in %(days)s: %(per_day)s a day on average (%(per_28)s per 28 days). "
-            "Busiest %(unit)s: %(busiest)s, with %(busiest_count)s. "
-            "The 28-day average went from %(first)s to %(last)s a day."
+            "%(total)s on the recorded days: %(per_day)s a recorded day on average (%(per_28)s per 28 days). "
+            "Busiest %(unit)s: %(busiest)s, with %(busiest_count)s. %(trend)s"
         ) % {
             "total": ngettext("%(n)s seizure", "%(n)s seizures", whole.count) % {"n": f"{whole.count:,}"},
-            "days": ngettext("%(n)s day", "%(n)s days", whole.days) % {"n": whole.days},
-            "per_day": _number(round(whole.count / whole.days, 1)),
+            "per_day": _number(round(whole.per_day, 1)),
             "per_28": _number(round(summary.per_28_days, 1)),
             "unit": unit,
             "busiest": names[busiest_at],
             "busiest_count": f"{busiest.count:,}",
-            "first": _number(summary.rolling[28][0]),
-            "last": _number(summary.rolling[28][-1]),
+            "trend": _trend(summary),
         }
-    else:
+    elif whole.recorded:
         text = _("No seizures were logged in this period.")
+    else:
+        text = _("No day of this period was recorded, so there is nothing to count.")
+    text = _with_coverage(whole, text)
     if period.granularity == Granularity.DAY:
         headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average")]
         rows = [
-            [name, f"{b.count:,}", _number(r7), _number(r28)]
+            [name, f"{b.count:,}" if b.recorded else _("not recorded"), _maybe(r7), _maybe(r28)]
             for name, b, r7, r28 in zip(names, buckets, summary.rolling[7], summary.rolling[28], strict=True)
         ]
     else:
-        headers = [_("Period"), _("Seizures"), _("Average per day")]
+        headers = [_("Period"), _("Days recorded"), _("Seizures"), _("Average per recorded day")]
         rows = [
-            [name, f"{b.count:,}", _number(round(b.count / b.days, 1))] for name, b in zip(names, buckets, strict=True)
+            [
+                name,
+                _("%(recorded)s of %(n)s") % {"recorded": b.recorded, "n": b.days},
+                f"{b.count:,}",
+                _maybe(None if b.per_day is None else round(b.per_day, 1)),
+            ]
+            for name, b in zip(names, buckets, strict=True)
         ]
     return Chart(
         "frequency",
@@ -192,6 +235,29 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
         figure,
         Table(_("Seizures per %(unit)s") % {"unit": unit}, headers, rows),
     )
+
+
+def _trend(summary: Summary) -> str:
+    """How the 28-day average moved, from its first value that has a recorded day. A first
+    average over fewer than 28 days (the diary began less than 28 days before) says so."""
+    values = [(n, v) for n, v in enumerate(summary.rolling[28]) if v is not None]
+    if not values:
+        return ""
+    (first_at, first), (_last_at, last) = values[0], values[-1]
+    span = summary.rolling_days[28][first_at]
+    words = {"first": _number(first), "last": _number(last), "n": span}
+    if span < 28:
+        return (
+            ngettext(
+                "The average went from %(first)s a day (over the diary’s first %(n)s day) to %(last)s a day "
+                "(over 28 days).",
+                "The average went from %(first)s a day (over the diary’s first %(n)s days) to %(last)s a day "
+                "(over 28 days).",
+                span,
+            )
+            % words
+        )
+    return _("The 28-day average went from %(first)s to %(last)s a day.") % words
 
 
 def duration_chart(summary: Summary, names: list[str]) -> Chart:
@@ -207,7 +273,7 @@ def duration_chart(summary: Summary, names: list[str]) -> Chart:
         text = _(
             "Median %(median)s, longest %(longest)s (minutes:seconds), over the %(known)s with a known duration."
         ) % {
-            "median": duration(round(whole.median)),
+            "median": duration(whole_seconds(whole.median)),
             "longest": duration(whole.longest),
             "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
         }
@@ -217,10 +283,11 @@ def duration_chart(summary: Summary, names: list[str]) -> Chart:
             ) % {"n": f"{summary.unknown_duration:,}"}
     else:
         text = _("No durations were recorded in this period.")
+    text = _with_coverage(whole, text)
     rows = [
         [
             name,
-            duration(round(b.median)) if b.median is not None else "—",
+            duration(whole_seconds(b.median)) if b.median is not None else "—",
             duration(b.longest) if b.longest is not None else "—",
             f"{b.known:,}",
         ]
@@ -244,16 +311,26 @@ def burden_chart(summary: Summary, names: list[str]) -> Chart:
     figure = charts.burden(
         granularity=period.granularity,
         starts=[b.origin for b in buckets],
-        minutes_per_day=[round(b.burden_minutes, 2) for b in buckets],
+        minutes_per_day=[None if b.burden_minutes is None else round(b.burden_minutes, 2) for b in buckets],
         labels={"bars": _("Minutes seizing per day"), "axis": _("Minutes per day")},
     )
-    text = _("%(minutes)s minutes spent seizing per day on average, counting the %(known)s with a known duration.") % {
-        "minutes": _number(round(whole.burden_minutes, 1)),
-        "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
-    }
-    if summary.unknown_duration:
-        text += " " + _("%(n)s without one are not counted.") % {"n": f"{summary.unknown_duration:,}"}
-    rows = [[name, _number(round(b.burden_minutes, 1)), f"{b.known:,}"] for name, b in zip(names, buckets, strict=True)]
+    if whole.burden_minutes is None:
+        text = _("No day of this period was recorded, so there is nothing to count.")
+    else:
+        text = _(
+            "%(minutes)s minutes spent seizing per recorded day on average, counting the %(known)s with a known "
+            "duration."
+        ) % {
+            "minutes": _number(round(whole.burden_minutes, 1)),
+            "known": ngettext("%(n)s seizure", "%(n)s seizures", whole.known) % {"n": f"{whole.known:,}"},
+        }
+        if summary.unknown_duration:
+            text += " " + _("%(n)s without one are not counted.") % {"n": f"{summary.unknown_duration:,}"}
+    text = _with_coverage(whole, text)
+    rows = [
+        [name, _maybe(None if b.burden_minutes is None else round(b.burden_minutes, 1)), f"{b.known:,}"]
+        for name, b in zip(names, buckets, strict=True)
+    ]
     return Chart(
         "burden",
         _("Seizure burden"),
@@ -274,7 +351,9 @@ def signs_chart(summary: Summary, names: list[str]) -> Chart:
     figure = charts.signs(
         granularity=period.granularity,
         starts=[b.origin for b in buckets],
-        shares={key: [shares[key] for shares in per_bucket] for key in labels},
+        shares={
+            key: [None if shares[key] is None else round(shares[key], 1) for shares in per_bucket] for key in labels
+        },
         labels=labels | {"axis": _("Share of seizures")},
     )
     if whole.detailed:
@@ -295,6 +374,7 @@ def signs_chart(summary: Summary, names: list[str]) -> Chart:
             ) % {"n": f"{bare:,}"}
     else:
         text = _("No seizures were logged with the checklist in this period.")
+    text = _with_coverage(whole, text)
     keys = list(labels)
     rows = [
         [name, f"{b.detailed:,}", *(_percent(shares[key]) for key in keys)]
@@ -334,6 +414,7 @@ def time_of_day_chart(summary: Summary) -> Chart:
         }
     else:
         text = _("No seizures were logged in this period.")
+    text = _with_coverage(summary.whole, text)
     rows = [[charts.HOURS[h], *(f"{hours[d][h]:,}" for d in range(7))] for h in range(24)]
     return Chart(
         "time-of-day",
@@ -377,11 +458,16 @@ def effect_rows(effects: list[Effect]) -> list[EffectRow]:
             note = _("Not enough data: the diary began less than 28 days before this started.")
         elif effect.missing == "after":
             note = _("Not enough data: fewer than 28 whole days on it so far.")
+        elif effect.missing == "incomplete":
+            short = min((effect.before, effect.after), key=lambda window: window.recorded)
+            note = _("Diary incomplete (%(recorded)s of 28 days recorded), so no percent change or verdict.") % {
+                "recorded": short.recorded
+            }
         elif effect.change_percent is None:
             note = _("No seizures in the 28 days before, so no percent change.")
         else:
             note = ""
-        change = "—" if effect.change_percent is None else f"{effect.change_percent:+.0f}%"
+        change = "—" if effect.change_percent is None else f"{effect.change_percent:+.1f}%"
         responder = {None: "—", True: _("Yes"), False: _("No")}[effect.responder]
         rows.append(EffectRow(t.label, dates, before, after, change, responder, note))
     return rows

@@ -13,6 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures.models import Episode, Treatment
+from seizures.queries import last_seizure
 from seizures.reports import csv_export, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 
@@ -87,15 +89,18 @@ def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -
 
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
-    """Statistics, figures and the treatment table for `period`: four queries at most (the
-    treatment windows need one only when some fall outside the period)."""
+    """Statistics, figures and the treatment table for `period`: eight queries at most (the
+    treatment windows need three more only when some fall outside the summarised days)."""
     summary = stats.summarise(child, period, began_on=began_on, report=report)
     treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))
-    effects = stats.treatment_effects(child, treatments, began_on=began_on, today=today, counted=summary.counted)
+    effects = stats.treatment_effects(
+        child, treatments, began_on=began_on, today=today, counted=summary.counted, coverage=summary.coverage
+    )
     return {
         "summary": summary,
         "charts": panels.all_charts(summary, treatments),
         "effects": panels.effect_rows(effects),
+        "window_recorded_days": settings.WINDOW_RECORDED_DAYS,
         "period_label": panels.period_label(period),
     }
 
@@ -131,6 +136,9 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         )
         context["episodes_limit"] = REPORT_EPISODES
         context["signs"] = panels.sign_rows(context["summary"])
+        context["entry_times"] = stats.entry_times(child, start, end)
+        context["entry_delay"] = panels.delay_text(context["entry_times"].median)
+        context["last_seizure"] = last_seizure(child)
         context["generated_at"] = timezone.now()
         audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)

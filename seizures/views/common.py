@@ -88,5 +88,8 @@ def logging_config(child: Child) -> dict:
             "label_tap": _("%(name)s: +1 at %(time)s"),
             "label_form": _("%(name)s: past seizure, %(time)s"),
             "label_undo": _("%(name)s: undo of a +1"),
+            "label_confirm": _("%(name)s: day confirmed at %(time)s"),
+            "day_confirmed": _("Today is recorded."),
+            "confirm_kept": _("Today is recorded on this phone; it will be sent when you are online."),
         },
     }

@@ -17,8 +17,9 @@ from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
 from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
-from seizures.queries import recent_taps, tally_state
+from seizures.queries import last_seizure, recent_taps, tally_state
 from seizures.views.common import logging_config
+from seizures.views.days import day_status_context
 
 # Home polls its live part this often, so a second caregiver sees a seizure start.
 POLL_SECONDS = 15
@@ -66,21 +67,21 @@ def home_context(child: Child) -> dict:
     context.update(
         child=child,
         can_write=child.membership.can_write,
-        # No join here: with one, SQLite sorts the whole history instead of reading the index.
-        last_episode=Episode.objects.for_child(child).live().filter(in_progress=False).newest_first().first(),
+        last_episode=last_seizure(child),
         treatments=list(Treatment.objects.for_child(child).ongoing(context["today"]).order_by("started_on")),
         # A fresh key per page view: a repeated submit of this page's forms saves once.
         start_uuid=uuid.uuid4(),
         tally_uuid=uuid.uuid4(),
         logging=logging_config(child),
     )
+    context.update(day_status_context(child, context["today_count"]))
     return context
 
 
 @require_GET
 @offline_page(start=True)
 def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member. Five queries after `child_for`, whatever the history; an htmx request
+    """Any member. Six queries after `child_for`, whatever the history; an htmx request
     (the page polls it) gets only the live part, in three."""
     child = child_for(request, child_id)
     audit.record_clinician_view(request, child, "Viewed the child's page", obj=child, once_within=HOME_VIEW_WINDOW)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_treatment
+from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
 
 
 def _running(child, user):
@@ -75,6 +75,11 @@ WRITES = {
                                 "edit"),
     "seizures:treatment-stop": (lambda c, u: {"treatment_id": make_treatment(c).public_id},
                                 lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
+    "seizures:day-confirm": (lambda c, u: {}, lambda c, o: {
+        "client_uuid": str(uuid4()), "day": c.today().isoformat()}, "create"),
+    "seizures:not-recorded-add": (lambda c, u: {}, lambda c, o: {
+        "started_on": "2026-04-01", "ended_on": "2026-04-03", "reason": "Hospital"}, "create"),
+    "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
-from seizures.models import Cluster, Episode, Treatment
+from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
 from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
 
@@ -161,3 +162,32 @@ def test_import_of_arbitrary_documents_fails_cleanly(tmp_path_factory, db, child
         call_command("import_child", str(path), stdout=StringIO())
     except CommandError:
         assert Child.objects.count() == before
+
+
+def test_round_trip_carries_confirmed_days_and_not_recorded_ranges(history, owner, tmp_path) -> None:
+    DayConfirmation.objects.create(
+        child=history, confirmed_on=date(2026, 5, 2), confirmed_at=datetime(2026, 5, 3, 9, tzinfo=UTC), late=True,
+        confirmed_by=owner,
+    )  # fmt: skip
+    NotRecordedRange.objects.create(
+        child=history, started_on=date(2026, 5, 4), ended_on=date(2026, 5, 9), reason="Hospital", created_by=owner
+    )
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    assert len(before["day_confirmations"]) == 1 and before["not_recorded_ranges"][0]["reason"] == "Hospital"
+    history.delete()
+    call_command("import_child", str(path), stdout=StringIO())
+    child = Child.objects.get(public_id=history.public_id)
+    assert _without_stamp(export_child(child)) == before
+    assert DayConfirmation.objects.get(child=child).confirmed_by == owner
+
+
+def test_a_file_from_before_diary_days_still_imports(history, tmp_path) -> None:
+    document = export_child(history)
+    del document["day_confirmations"], document["not_recorded_ranges"]
+    history.delete()
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(document))
+    call_command("import_child", str(path), stdout=StringIO())
+    assert Episode.objects.filter(child__public_id=history.public_id).count() == 5

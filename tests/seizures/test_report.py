@@ -59,7 +59,8 @@ def test_chart_page_draws_five_charts_each_with_a_summary_and_a_table(owner_clie
     assert all(figure["data"] for figure in drawn.values())
     html = response.content.decode()
     assert html.count('class="chart-summary"') == 5 and html.count('<details class="chart-table">') == 5
-    assert "seizures in 90 days" in html
+    # The history has entries on every one of the 90 days: every summary says so.
+    assert html.count("90 of 90 days recorded.") == 5 and "307 seizures on the recorded days" in html
     assert "Quinidine" in html  # the band, and the before-and-after table
     assert "vendor/plotly.min.js" in html and 'id="plotly.js-style-global"' in html
 
@@ -71,7 +72,7 @@ def test_default_is_the_last_90_days_per_day_and_links_switch_without_javascript
     # Every control is a plain link (or a GET form) that htmx merely speeds up.
     link = re.search(r'id="period-30d" class="choice" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     thirty = owner_client.get(link).content.decode()
-    assert re.search(r'id="period-30d"[^>]*aria-current="true"', thirty) and "in 30 days" in thirty
+    assert re.search(r'id="period-30d"[^>]*aria-current="true"', thirty) and "of 30 days recorded" in thirty
     weekly = owner_client.get(url("charts", history, period="1y", by="week")).content.decode()
     assert re.search(r'id="by-week"[^>]*aria-current="true"', weekly)
 
@@ -96,7 +97,7 @@ def test_a_period_reaching_before_the_diary_starts_where_the_diary_does(owner_cl
     make_episode(child, NOW - timedelta(days=10))
     html = owner_client.get(url("charts", child, period="90d")).content.decode()
     assert "The diary begins on 10 November 2026, so the period starts then." in html
-    assert "in 11 days" in html
+    assert "of 11 days recorded" in html
 
 
 @pytest.mark.parametrize(
@@ -123,7 +124,7 @@ def test_bad_dates_get_a_clear_message_never_a_500(owner_client, history, query,
 
 def test_custom_dates_show_that_period(owner_client, history) -> None:
     html = owner_client.get(url("charts", history, period="custom", start="2026-10-01", end="2026-10-14")).content
-    assert "1 Oct 2026 to 14 Oct 2026" in html.decode() and "in 14 days" in html.decode()
+    assert "1 Oct 2026 to 14 Oct 2026" in html.decode() and "of 14 days recorded" in html.decode()
 
 
 def test_report_has_the_child_the_period_the_date_and_every_section(owner_client, history) -> None:
@@ -205,7 +206,8 @@ def test_statistics_take_a_fixed_number_of_queries(child, django_assert_num_quer
     make_episodes(child, 300, end=NOW - timedelta(hours=1), spacing=timedelta(hours=3))
     began = stats.diary_began_on(child)
     period = Period("all", began, NOW.date(), "week")
-    # The days, then the hours of the week; PostgreSQL adds a savepoint and a SET around the days.
-    expected = 2 if connection.vendor == "sqlite" else 5
+    # The days, the days confirmed and not recorded, then the hours of the week; PostgreSQL
+    # adds a savepoint and a SET around the days.
+    expected = 4 if connection.vendor == "sqlite" else 7
     with django_assert_num_queries(expected):
         stats.summarise(child, period, began_on=began)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from caregiver.models import Child, User
-from seizures.models import Episode, Treatment, TreatmentKind
+from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -52,3 +52,9 @@ def sweep_episode(child: Child, user: User):
 
 def sweep_treatment(child: Child, user: User):
     return make_treatment(child).public_id
+
+
+def sweep_not_recorded(child: Child, user: User):
+    return NotRecordedRange.objects.create(
+        child=child, started_on=date(2026, 4, 1), ended_on=date(2026, 4, 3), created_by=user
+    ).public_id

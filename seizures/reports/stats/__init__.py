@@ -21,6 +21,7 @@ whatever the history (the days, the hours of the week, the treatment windows):
 """
 
 from seizures.reports.stats.days import DayRow, day_rows, diary_began_on, hour_of_week, offset_changes
+from seizures.reports.stats.entries import EntryTimes, entry_times
 from seizures.reports.stats.summary import ROLLING, WINDOW_DAYS, Bucket, Stretch, Summary, bucket_start, summarise
 from seizures.reports.stats.treatments import RESPONSE, Effect, Window, treatment_effects
 
@@ -31,12 +32,14 @@ __all__ = [
     "Bucket",
     "DayRow",
     "Effect",
+    "EntryTimes",
     "Stretch",
     "Summary",
     "Window",
     "bucket_start",
     "day_rows",
     "diary_began_on",
+    "entry_times",
     "hour_of_week",
     "offset_changes",
     "summarise",

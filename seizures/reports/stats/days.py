@@ -54,7 +54,7 @@ def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple
     return changes
 
 
-def _epoch_sql(column: str) -> str:
+def epoch_sql(column: str) -> str:
     """SQL for a timestamp column's whole seconds since 1970-01-01 UTC, native to each
     database. ('%%' is a literal '%' in SQL sent with parameters.)"""
     if connection.vendor == "postgresql":
@@ -185,7 +185,7 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
     table = connection.ops.quote_name(Episode._meta.db_table)
     # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
     part = (
-        f"SELECT (({_epoch_sql('started_at')} + %s) / 3600 + 72) %% 168, COUNT(*) FROM {table}"
+        f"SELECT (({epoch_sql('started_at')} + %s) / 3600 + 72) %% 168, COUNT(*) FROM {table}"
         " WHERE child_id = %s AND deleted_at IS NULL AND started_at >= %s AND started_at < %s GROUP BY 1"
     )
     adapt = connection.ops.adapt_datetimefield_value

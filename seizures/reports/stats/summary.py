@@ -1,6 +1,10 @@
 """The period summed from its days: buckets (days, Monday weeks, months), rolling averages,
 seizure-free stretches, medians, burden and shares. Python arithmetic over days, never over
-episodes."""
+episodes.
+
+Only recorded days count (seizures/coverage.py): a day nobody recorded is not a day without
+seizures, so sums, medians and shares are of recorded days, and rates, averages and
+seizure-free days divide by or count recorded days only."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from datetime import date, timedelta
 from itertools import accumulate, chain
 
 from caregiver.models import Child
+from seizures.coverage import Coverage, load_coverage
 from seizures.reports.periods import Granularity, Period
 from seizures.reports.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 from seizures.signs import SIGN_KEYS
@@ -23,12 +28,13 @@ ROLLING = (7, 28)
 class Bucket:
     """A run of days summed: one bar of a chart (a day, a Monday-to-Sunday week or a month, cut
     to the period), or the whole period. `origin` is the day its week or month begins, where
-    the bar is drawn, even when the period starts later. Durations count only seizures whose
-    duration is known."""
+    the bar is drawn, even when the period starts later. Counts are of its `recorded` days
+    only; durations count only seizures whose duration is known."""
 
     origin: date
     start: date
     end: date
+    recorded: int
     count: int
     detailed: int
     signs: tuple[int, ...]  # in SIGN_KEYS order
@@ -43,9 +49,14 @@ class Bucket:
         return (self.end - self.start).days + 1
 
     @property
-    def burden_minutes(self) -> float:
-        """Minutes spent seizing per day."""
-        return self.seconds / 60 / self.days
+    def per_day(self) -> float | None:
+        """Seizures per recorded day; None when no day was recorded."""
+        return self.count / self.recorded if self.recorded else None
+
+    @property
+    def burden_minutes(self) -> float | None:
+        """Minutes spent seizing per recorded day."""
+        return self.seconds / 60 / self.recorded if self.recorded else None
 
     def share(self, n: int) -> float | None:
         """`n` as a percentage of the episodes logged with details; None when there were none."""
@@ -64,7 +75,11 @@ class Summary:
     period: Period
     days: list[date]
     counts: list[int]  # seizures on each of `days`
-    rolling: dict[int, list[float]]  # window (7, 28) -> mean daily count over the window ending each day
+    recorded: list[bool]  # whether each of `days` was recorded
+    # window (7, 28) -> mean count per recorded day over the window ending each day (None:
+    # no recorded day in it), and how many days that window had.
+    rolling: dict[int, list[float | None]]
+    rolling_days: dict[int, list[int]]
     buckets: list[Bucket]
     whole: Bucket
     free_days: int
@@ -73,14 +88,27 @@ class Summary:
     # Seizures per day from up to 27 days before the period to its end: treatment windows
     # that fall inside are counted from here rather than by another query.
     counted: dict[date, int]
+    coverage: Coverage
     # Counted for the report only.
     sides: dict[str, dict[str, int]] | None = None
     rescue: int | None = None
     tallies: int | None = None
 
     @property
-    def per_28_days(self) -> float:
-        return self.whole.count / self.whole.days * WINDOW_DAYS
+    def per_28_days(self) -> float | None:
+        per_day = self.whole.per_day
+        return None if per_day is None else per_day * WINDOW_DAYS
+
+    @property
+    def unrecorded_days(self) -> int:
+        """Days nobody recorded or confirmed (days marked as not recorded are apart)."""
+        return sum(
+            1 for on, rec in zip(self.days, self.recorded, strict=True) if not rec and not self.coverage.marked(on)
+        )
+
+    @property
+    def not_recorded_days(self) -> int:
+        return sum(1 for on in self.days if self.coverage.marked(on))
 
     @property
     def unknown_duration(self) -> int:
@@ -104,19 +132,20 @@ def _counts(parts: list[DayRow] | list[Bucket]) -> dict:
     return {
         "count": sum(p.count for p in parts),
         "detailed": sum(p.detailed for p in parts),
-        "signs": tuple(map(sum, zip(*(p.signs for p in parts), strict=True))),
+        "signs": tuple(sum(column) for column in zip(*(p.signs for p in parts), strict=True)) or (0,) * len(SIGN_KEYS),
         "migrated": sum(p.migrated for p in parts),
     }
 
 
-def _bucket(origin: date, rows: list[DayRow], durations: list[int]) -> Bucket:
-    """The days summed; `durations` are their known durations, sorted."""
+def _bucket(origin: date, rows: list[DayRow], recorded: list[DayRow], durations: list[int]) -> Bucket:
+    """The `recorded` of `rows` summed; `durations` are their known durations, sorted."""
     n = len(durations)
     return Bucket(
         origin=origin,
         start=rows[0].on,
         end=rows[-1].on,
-        **_counts(rows),
+        recorded=len(recorded),
+        **_counts(recorded),
         known=n,
         seconds=sum(durations),
         longest=durations[-1] if n else None,
@@ -149,6 +178,7 @@ def _whole(buckets: list[Bucket], runs: list[list[int]]) -> Bucket:
         origin=buckets[0].start,
         start=buckets[0].start,
         end=buckets[-1].end,
+        recorded=sum(b.recorded for b in buckets),
         **_counts(buckets),
         known=known,
         seconds=sum(b.seconds for b in buckets),
@@ -157,23 +187,28 @@ def _whole(buckets: list[Bucket], runs: list[list[int]]) -> Bucket:
     )
 
 
-def _rolling(counts: list[int], lead: int, window: int) -> list[float]:
-    """Mean of each day's count and the `window - 1` days before it, for the days after the
-    first `lead` (which are there only to fill the first windows). Near the start of the
-    diary the window is shorter: days before the diary began are unknown, not zero."""
-    sums = [0, *accumulate(counts)]
-    out = []
+def _rolling(counts: list[int], recorded: list[bool], lead: int, window: int) -> tuple[list[float | None], list[int]]:
+    """For each day after the first `lead` (there only to fill the first windows), the mean
+    count per recorded day over that day and the `window - 1` days before it (None when none
+    of them was recorded), and how many days the window spans. Near the start of the diary
+    the window is shorter: days before the diary began are unknown, not zero."""
+    sums = [0, *accumulate(c if r else 0 for c, r in zip(counts, recorded, strict=True))]
+    days = [0, *accumulate(map(int, recorded))]
+    means, spans = [], []
     for n in range(lead, len(counts)):
         first = max(0, n - window + 1)
-        out.append(round((sums[n + 1] - sums[first]) / (n + 1 - first), 2))
-    return out
+        seen = days[n + 1] - days[first]
+        means.append(round((sums[n + 1] - sums[first]) / seen, 2) if seen else None)
+        spans.append(n + 1 - first)
+    return means, spans
 
 
-def _longest_run_of_zeros(days: list[date], counts: list[int]) -> Stretch:
+def _longest_run_of_zeros(days: list[date], counts: list[int], recorded: list[bool]) -> Stretch:
+    """The longest run of recorded days without seizures (an unrecorded day ends a run)."""
     best = Stretch(0)
     run_start = None
-    for n, count in enumerate(counts):
-        if count:
+    for n, (count, seen) in enumerate(zip(counts, recorded, strict=True)):
+        if count or not seen:
             run_start = None
             continue
         run_start = n if run_start is None else run_start
@@ -189,38 +224,53 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
     lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
     lead = (period.start - lead_start).days
     all_rows = day_rows(child, lead_start, period.end, report=report)
+    coverage = load_coverage(child, lead_start, period.end)
     all_counts = [r.count for r in all_rows]
-    rows, counts = all_rows[lead:], all_counts[lead:]
+    all_recorded = [coverage.recorded(r.on, r.count) for r in all_rows]
+    rows, counts, recorded = all_rows[lead:], all_counts[lead:], all_recorded[lead:]
+    kept = [row for row, seen in zip(rows, recorded, strict=True) if seen]
 
     groups: dict[date, list[DayRow]] = {}
-    for row in rows:
-        groups.setdefault(bucket_start(row.on, period.granularity), []).append(row)
-    runs = [_sorted_durations(group) for group in groups.values()]
-    buckets = [_bucket(origin, group, run) for (origin, group), run in zip(groups.items(), runs, strict=True)]
+    counted_groups: dict[date, list[DayRow]] = {}
+    for row, seen in zip(rows, recorded, strict=True):
+        origin = bucket_start(row.on, period.granularity)
+        groups.setdefault(origin, []).append(row)
+        counted_groups.setdefault(origin, [])
+        if seen:
+            counted_groups[origin].append(row)
+    runs = [_sorted_durations(group) for group in counted_groups.values()]
+    buckets = [
+        _bucket(origin, group, counted_groups[origin], run)
+        for (origin, group), run in zip(groups.items(), runs, strict=True)
+    ]
     whole = _whole(buckets, runs)
 
     extra = {}
     if report:
-        totals = [sum(column) for column in zip(*(r.sides for r in rows), strict=True)]
+        totals = [sum(column) for column in zip(*(r.sides for r in kept), strict=True)] or [0] * len(SIDED) * len(SIDES)
         extra = {
             "sides": {
                 sign.key: dict(zip(SIDES, totals[n * len(SIDES) : (n + 1) * len(SIDES)], strict=True))
                 for n, sign in enumerate(SIDED)
             },
-            "rescue": sum(r.rescue for r in rows),
-            "tallies": sum(r.tallies for r in rows),
+            "rescue": sum(r.rescue for r in kept),
+            "tallies": sum(r.tallies for r in kept),
         }
     days = [r.on for r in rows]
+    rolling = {window: _rolling(all_counts, all_recorded, lead, window) for window in ROLLING}
     return Summary(
         period=period,
         days=days,
         counts=counts,
-        rolling={window: _rolling(all_counts, lead, window) for window in ROLLING},
+        recorded=recorded,
+        rolling={window: means for window, (means, _spans) in rolling.items()},
+        rolling_days={window: spans for window, (_means, spans) in rolling.items()},
         buckets=buckets,
         whole=whole,
-        free_days=counts.count(0),
-        longest_free=_longest_run_of_zeros(days, counts),
+        free_days=sum(1 for count, seen in zip(counts, recorded, strict=True) if seen and not count),
+        longest_free=_longest_run_of_zeros(days, counts, recorded),
         counted={r.on: r.count for r in all_rows},
+        coverage=coverage,
         hours=hour_of_week(child, *period.bounds(child.zone)),
         **extra,
     )

@@ -1,16 +1,18 @@
 """Each treatment judged the standard way: seizures in the 28 days before it started against
-the latest 28 days on it, the percent change, and whether that is a 50% response."""
+the latest 28 days on it, the percent change, and whether that is a 50% response — only
+when both windows are (nearly) fully recorded."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.conf import settings
 
 from caregiver.models import Child
-from seizures.models import Episode, Treatment, local_midnight
+from seizures.coverage import Coverage, load_coverage
+from seizures.models import Treatment
+from seizures.reports.stats.days import day_rows
 from seizures.reports.stats.summary import WINDOW_DAYS
 
 RESPONSE = 0.5  # a 50% drop in seizures per 28 days is a "responder"
@@ -19,9 +21,17 @@ RESPONSE = 0.5  # a 50% drop in seizures per 28 days is a "responder"
 # --- Treatments -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Window:
+    """28 days; `count` is the seizures on its `recorded` days."""
+
     first: date
     last: date
     count: int = 0
+    recorded: int = 0
+
+    @property
+    def per_28_days(self) -> float | None:
+        """Seizures per 28 days at the rate of its recorded days (its count when all are)."""
+        return self.count / self.recorded * WINDOW_DAYS if self.recorded else None
 
 
 @dataclass(frozen=True)
@@ -36,15 +46,17 @@ class Effect:
 
     @property
     def change_percent(self) -> float | None:
+        """The change in seizures per recorded day, to one decimal."""
         if self.missing or not self.before or not self.after or not self.before.count:
             return None
-        return round(100 * (self.after.count - self.before.count) / self.before.count, 1)
+        before, after = self.before.per_28_days, self.after.per_28_days
+        return round(100 * (after - before) / before, 1)
 
     @property
     def responder(self) -> bool | None:
         if self.change_percent is None:
             return None
-        return self.after.count <= self.before.count * (1 - RESPONSE)
+        return self.after.per_28_days <= self.before.per_28_days * (1 - RESPONSE)
 
 
 def _windows(treatment: Treatment, *, began_on: date, today: date) -> tuple[Window | None, Window | None, str]:
@@ -74,53 +86,34 @@ def treatment_effects(
     began_on: date,
     today: date,
     counted: dict[date, int] | None = None,
+    coverage: Coverage | None = None,
 ) -> list[Effect]:
-    """Before-and-after windows for each treatment. Windows whose days are all in `counted`
-    (seizures per day, from `summarise`) are summed from it; the rest are counted in one
-    query, so at most one. `missing` is "before" when the diary began less than 28 days
-    before the start, "after" when the treatment has run for less than 28 whole days."""
+    """Before-and-after windows for each treatment, counting recorded days only. Days in
+    `counted` (seizures per day, from `summarise`) are not counted again, nor is `coverage`
+    loaded again when it spans every window: at most three queries (the other days, and
+    the windows' confirmations and not-recorded ranges). `missing` is "before" when the
+    diary began less than 28 days before the start, "after" when the treatment has run for
+    less than 28 whole days, "incomplete" when a window has fewer recorded days than
+    settings.WINDOW_RECORDED_DAYS."""
     planned = [(t, *_windows(t, began_on=began_on, today=today)) for t in treatments]
     windows = {w for _, before, after, _ in planned for w in (before, after) if w is not None}
-    counted = counted or {}
-    totals = {}
-    for w in windows:
-        days = [w.first + timedelta(days=n) for n in range(WINDOW_DAYS)]
-        if all(day in counted for day in days):
-            totals[w] = sum(counted[day] for day in days)
-    if uncounted := windows - totals.keys():
-        totals |= _count_windows(child, uncounted)
+    counted = dict(counted or {})
+    totals: dict[Window, Window] = {}
+    if windows:
+        first, last = min(w.first for w in windows), max(w.last for w in windows)
+        if coverage is None or not coverage.covers(first, last):
+            coverage = load_coverage(child, first, last)
+        days = {w: [w.first + timedelta(days=n) for n in range(WINDOW_DAYS)] for w in windows}
+        if uncounted := sorted({day for window_days in days.values() for day in window_days} - counted.keys()):
+            counted |= {row.on: row.count for row in day_rows(child, uncounted[0], uncounted[-1])}
+        for w, window_days in days.items():
+            seen = [day for day in window_days if coverage.recorded(day, counted[day])]
+            totals[w] = Window(w.first, w.last, sum(counted[day] for day in seen), len(seen))
 
-    def counted_window(window: Window | None) -> Window | None:
-        return Window(window.first, window.last, totals[window]) if window else None
-
-    return [Effect(t, counted_window(before), counted_window(after), missing) for t, before, after, missing in planned]
-
-
-def _count_windows(child: Child, windows: set[Window]) -> dict[Window, int]:
-    """Seizures in each window: one query, an index range count per window as a scalar
-    subquery of the child's own row."""
-    zone = child.zone
-    names = {w: f"w{n}" for n, w in enumerate(windows)}
-    live = Episode.objects.filter(child=OuterRef("pk"), deleted_at__isnull=True).order_by().values("child")
-    counts = (
-        Child.objects.filter(pk=child.pk)
-        .annotate(
-            **{
-                names[w]: Coalesce(
-                    Subquery(
-                        live.filter(
-                            started_at__gte=local_midnight(w.first, zone),
-                            started_at__lt=local_midnight(w.last + timedelta(days=1), zone),
-                        )
-                        .annotate(n=Count("*"))
-                        .values("n")
-                    ),
-                    0,
-                )
-                for w in windows
-            }
-        )
-        .values(*names.values())
-        .get()
-    )
-    return {w: counts[name] for w, name in names.items()}
+    effects = []
+    for t, before, after, missing in planned:
+        before, after = totals.get(before), totals.get(after)
+        if not missing and min(before.recorded, after.recorded) < settings.WINDOW_RECORDED_DAYS:
+            missing = "incomplete"
+        effects.append(Effect(t, before, after, missing))
+    return effects

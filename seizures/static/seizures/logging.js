@@ -162,6 +162,36 @@
     await SL.outbox.put(entry("undo", last.key, {}, SL.fmt(text.label_undo, { name: config.name }), last.day));
   }
 
+  // --- "No more seizures today" ------------------------------------------------------------------
+  // Kept on the phone like a tap, stamped with the moment it was pressed, so a day confirmed
+  // in the evening and sent the next morning is not "late". The day is the child's today when
+  // pressed, not the one in the form: the phone's copy of the page may be from another day.
+  function confirmDay(form) {
+    var at = SL.clock.now();
+    var body = { day: day(at), confirmed_at: iso(at) };
+    return SL.outbox.put(entry("confirm", form.elements.client_uuid.value, body, label(text.label_confirm, at), body.day));
+  }
+
+  // While today's confirmation is on the phone, and once the server has it, the button gives
+  // way to saying so.
+  async function renderConfirm() {
+    var form = document.querySelector("form[data-day-confirm]");
+    if (!form) return;
+    var today = day(SL.clock.now());
+    var held = (await ours()).some(function (e) { return e.kind === "confirm" && e.body.day === today && e.state !== "rejected"; });
+    var words = form.dataset.confirmed === today ? text.day_confirmed : held ? text.confirm_kept : "";
+    var note = form.parentNode.querySelector("[data-confirm-note]");
+    form.hidden = Boolean(words);
+    if (words && !note) {
+      note = document.createElement("p");
+      note.setAttribute("role", "status");
+      note.dataset.confirmNote = "";
+      form.after(note);
+    }
+    if (note && note.textContent !== words) note.textContent = words;
+    if (note && !words) note.remove();
+  }
+
   async function renderTally() {
     var count = document.querySelector("[data-today-count]");
     var none = document.querySelector("[data-none-logged]");
@@ -170,7 +200,7 @@
     if (none) {
       // Never "no seizures" beside seizures this phone holds.
       none.dataset.none = none.dataset.none || none.textContent;
-      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo"; });
+      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo" && e.kind !== "confirm"; });
       none.textContent = held ? none.dataset.onPhone : none.dataset.none;
     }
     if (!count) return;
@@ -356,7 +386,8 @@
       : form.matches("form[data-tally]") ? tap
         : form.matches("form[data-undo]") ? function () { return undoLast(form); }
           : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
-            : null;
+            : form.matches("form[data-day-confirm]") ? function () { return confirmDay(form); }
+              : null;
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
@@ -382,11 +413,13 @@
 
   var drawTally = serial(renderTally);
   var drawRunning = serial(renderRunning);
+  var drawConfirm = serial(renderConfirm);
 
   function refresh() {
     if (!ready) return;
     drawTally();
     drawRunning();
+    drawConfirm();
   }
 
   document.addEventListener("outbox:changed", refresh);
@@ -395,6 +428,8 @@
     if (detail.entry.child !== config.child) return;
     if (detail.answer.tally) ackedTally = detail.answer.tally;
     if (detail.entry.kind === "episode") remember(detail.entry, detail.answer);
+    var confirmForm = document.querySelector("form[data-day-confirm]");
+    if (detail.entry.kind === "confirm" && confirmForm) confirmForm.dataset.confirmed = detail.entry.body.day;
     refresh();
   });
 
