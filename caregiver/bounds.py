@@ -33,6 +33,15 @@ def too_late_message() -> str:
     return _("Dates more than a year from now are not accepted.")
 
 
+def day_error(day: date | None) -> str | None:
+    """Why `day` is outside the bounds, or None when it is inside (or not given)."""
+    if day and day < EARLIEST_ON:
+        return too_early_message()
+    if day and day > latest_on():
+        return too_late_message()
+    return None
+
+
 def bounded_instant(value: datetime) -> datetime | None:
     """`value` in UTC when it falls between EARLIEST_ON and a year from now, else None
     (also when it cannot be converted to UTC at all, as 0001-01-01T00:00+14:00 cannot)."""

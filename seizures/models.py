@@ -416,11 +416,8 @@ class Treatment(models.Model):
         if child is not None and self.started_on and self.started_on < child.born_on:
             errors["started_on"] = _("The start cannot be before the child’s date of birth.")
         for name in ("started_on", "stopped_on"):
-            day = getattr(self, name)
-            if day and day < bounds.EARLIEST_ON:
-                errors.setdefault(name, bounds.too_early_message())
-            elif day and day > bounds.latest_on():
-                errors.setdefault(name, bounds.too_late_message())
+            if message := bounds.day_error(getattr(self, name)):
+                errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
 
@@ -482,10 +479,7 @@ class NotRecordedRange(models.Model):
         if child is not None and self.started_on and self.started_on < child.born_on:
             errors["started_on"] = _("This day is before the child’s date of birth.")
         for name in ("started_on", "ended_on"):
-            day = getattr(self, name)
-            if day and day < bounds.EARLIEST_ON:
-                errors.setdefault(name, bounds.too_early_message())
-            elif day and day > bounds.latest_on():
-                errors.setdefault(name, bounds.too_late_message())
+            if message := bounds.day_error(getattr(self, name)):
+                errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)

@@ -38,7 +38,7 @@ def form(**fields) -> dict:
     return {"kind": "form", "client_uuid": str(uuid.uuid4()), "fields": typed}
 
 
-def _refused(client, child, entry: dict, field: str) -> dict:
+def assert_refused(client, child, entry: dict, field: str) -> dict:
     # json.dumps writes both characters as \u escapes, as a phone's JSON.stringify does.
     response = send(client, child, json.dumps(entry))
     assert response.status_code == 400, response.content
@@ -80,7 +80,7 @@ def test_an_episode_entry_with_unstorable_text_is_refused_naming_the_field(
     )
     if "path" in fields:
         entry["path"] = [{"region": text, "at_seconds": 0}]
-    answer = _refused(owner_client, child, entry, field)
+    answer = assert_refused(owner_client, child, entry, field)
     if field in ("notes", "rescue_medicine"):
         assert answer["message"].startswith(("Notes:", "Rescue medicine"))
     assert not AuditEvent.objects.filter(child=child).exists()
@@ -120,13 +120,13 @@ def test_a_change_to_a_running_seizure_with_unstorable_text_is_refused_and_it_ke
     ],
 )
 def test_a_form_entry_with_unstorable_text_is_refused_naming_the_field(owner_client, born_earlier, text, field) -> None:
-    _refused(owner_client, born_earlier, form(**{field: text}), field)
+    assert_refused(owner_client, born_earlier, form(**{field: text}), field)
 
 
 @pytest.mark.parametrize("text", UNSTORABLE.values(), ids=UNSTORABLE.keys())
 @pytest.mark.parametrize("field", ["tapped_at", "client_uuid", "kind"])
 def test_a_tally_entry_with_unstorable_text_is_refused_naming_the_field(owner_client, child, text, field) -> None:
-    _refused(owner_client, child, tally(**{field: text}), field)
+    assert_refused(owner_client, child, tally(**{field: text}), field)
 
 
 @pytest.mark.parametrize("text", UNSTORABLE.values(), ids=UNSTORABLE.keys())
@@ -153,7 +153,7 @@ def test_the_past_seizure_form_with_a_surrogate_is_saved_once_retyped(owner_clie
 def test_a_whole_seizure_ending_before_it_started_is_refused_not_saved_as_one_second(owner_client, child) -> None:
     entry = whole(started_at=moment(-timedelta(minutes=5)), ended_at=moment(-timedelta(minutes=6)))
     del entry["duration_seconds"]
-    answer = _refused(owner_client, child, entry, "ended_at")
+    answer = assert_refused(owner_client, child, entry, "ended_at")
     assert "before its start" in answer["message"]
 
 
@@ -167,7 +167,7 @@ def test_ending_a_running_seizure_before_its_start_is_refused_and_it_keeps_runni
 
 
 def test_a_form_entry_with_a_negative_duration_is_refused(owner_client, born_earlier) -> None:
-    _refused(owner_client, born_earlier, form(duration_minutes="-1"), "duration_minutes")
+    assert_refused(owner_client, born_earlier, form(duration_minutes="-1"), "duration_minutes")
 
 
 # --- Failures nobody foresaw -----------------------------------------------------------------
