@@ -6,6 +6,7 @@ are skipped with that reason, except under CI=true, where a missing browser fail
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,3 +72,8 @@ def new_context(browser, live_server) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
+    # Closing a context does not wait for the live server to finish what the page last sent;
+    # the database is emptied next, and a request still writing would meet the emptying.
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=10)
