@@ -41,4 +41,5 @@ urlpatterns = [
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),
+    path("c/<uuid:child_id>/fhir/", reports.export_fhir, name="export-fhir"),
 ]

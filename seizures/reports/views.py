@@ -1,4 +1,4 @@
-"""The clinician's pages: frequency charts, the printable report, the CSV export of episodes.
+"""The clinician's pages: frequency charts, the printable report, the CSV and FHIR exports.
 
 Every member of the care team may read them (clinicians too). A clinician's look at the
 charts or the report is an audit event, and so is every export, whoever makes it. Each page
@@ -26,7 +26,7 @@ from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures.models import Episode, Treatment
 from seizures.queries import last_seizure
-from seizures.reports import csv_export, panels, stats
+from seizures.reports import csv_export, fhir, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 
 # The report lists the latest episodes of the period; the CSV export has every one.
@@ -156,5 +156,22 @@ def export_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     audit.record(request.user, "export", child=child, summary=f"Seizures as CSV: {period.start} to {period.end}")
     name = f"seizures-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.csv"
     response = StreamingHttpResponse(csv_export.chunks(child, start, end), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@require_GET
+def export_fhir(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """The period (?start=&end=, or any period the report takes) as a FHIR R4 Bundle,
+    streamed. Bad dates get a FHIR OperationOutcome with the message, status 400."""
+    child = child_for(request, child_id, Need.READ)
+    period, context = _read_period(request, child, charts=False)
+    if period is None:
+        messages = [*context["period_errors"], *(e for errors in context["form"].errors.values() for e in errors)]
+        return HttpResponse(fhir.outcome(list(dict.fromkeys(messages))), content_type=fhir.CONTENT_TYPE, status=400)
+    start, end = period.bounds(child.zone)
+    audit.record(request.user, "export", child=child, summary=f"Seizures as FHIR: {period.start} to {period.end}")
+    name = f"seizures-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.fhir.json"
+    response = StreamingHttpResponse(fhir.chunks(child, start, end), content_type=fhir.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

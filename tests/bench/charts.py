@@ -9,6 +9,7 @@ set to "all":
 - `chart_page_ms`: GET of the chart page by a signed-in parent (the Django test client);
 - `report_page_ms`: GET of the printable report;
 - `csv_ms`: the CSV export, read to the end;
+- `fhir_ms`: the FHIR R4 export, read to the end (`fhir_per_csv`: fhir_ms / csv_ms);
 - `floor_ms`: a bare SQL count per day over the same rows (the child's live episodes in the
   period, grouped by their UTC date: no time zone at all, so the cheapest honest count);
 - `ratio`: chart_page_ms / floor_ms (and `report_ratio`: report_page_ms / floor_ms).
@@ -157,6 +158,7 @@ def measure(child, client, runs: int) -> dict:
         "chart_page_ms": page("charts/?period=all"),
         "report_page_ms": page("report/?period=all"),
         "csv_ms": page("export.csv?period=all"),
+        "fhir_ms": page("fhir/?period=all"),
     }
     samples: dict[str, list[float]] = {key: [] for key in timed}
     for run in range(runs + 2):  # the first two warm up caches and connections
@@ -223,9 +225,11 @@ def main() -> None:
                 Episode.objects.bulk_create(everyone, batch_size=5000)
             analyse()
             figures = measure(child, client, args.runs)
-            line = {"n": size, **{k: figures[k] for k in ("chart_page_ms", "report_page_ms", "csv_ms", "floor_ms")}}
+            reported = ("chart_page_ms", "report_page_ms", "csv_ms", "fhir_ms", "floor_ms")
+            line = {"n": size, **{k: figures[k] for k in reported}}
             line["ratio"] = round(figures["chart_page_ms"] / figures["floor_ms"], 2)
             line["report_ratio"] = round(figures["report_page_ms"] / figures["floor_ms"], 2)
+            line["fhir_per_csv"] = round(figures["fhir_ms"] / figures["csv_ms"], 2)
             line["database"] = connection.vendor
             print(json.dumps(line), flush=True)
     finally:

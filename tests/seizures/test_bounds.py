@@ -110,7 +110,7 @@ def typed_before_bounds(child):
     return child
 
 
-@pytest.mark.parametrize("name", ["charts", "report", "export-csv", "timeline", "home", "treatments"])
+@pytest.mark.parametrize("name", ["charts", "report", "export-csv", "export-fhir", "timeline", "home", "treatments"])
 @pytest.mark.parametrize("period", ["90d", "all"])
 def test_dates_typed_before_the_bounds_still_show(owner_client, typed_before_bounds, name, period) -> None:
     response = page(owner_client, name, typed_before_bounds, {"period": period, "by": "day"})

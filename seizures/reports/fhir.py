@@ -1,0 +1,261 @@
+"""A period of the diary as a FHIR R4 Bundle (type "collection"), streamed.
+
+What a clinic's system can read without our help: the child as a Patient (name and birth date
+only — no other identifier leaves the app), one Observation per seizure, one MedicationStatement
+per medicine, one Procedure for the ketogenic diet or VNS, and one MedicationAdministration per
+rescue dose given during a seizure. Resources are written one at a time from database rows read
+in chunks, so memory stays flat at any history length.
+
+Codes: only codes whose meaning we checked are sent; a sign with no code we could stand behind
+goes as text, which FHIR allows (CodeableConcept.text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from django.utils import timezone
+
+from caregiver.models import Child
+from seizures.models import Episode, Treatment, TreatmentKind
+from seizures.signs import OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
+
+CHUNK = 2000
+CONTENT_TYPE = "application/fhir+json; charset=utf-8"
+
+SNOMED = "http://snomed.info/sct"
+HPO = "http://purl.obolibrary.org/obo/hp.owl"
+UCUM = "http://unitsofmeasure.org"
+# The app's own identifiers for its records, so a re-import elsewhere can recognise them.
+RECORD_SYSTEM = "urn:ietf:rfc:3986"
+
+# SNOMED CT 91175000 |Seizure (finding)|.
+SEIZURE = {"coding": [{"system": SNOMED, "code": "91175000", "display": "Seizure (finding)"}], "text": "Seizure"}
+
+# Sign codes, each checked against its terminology. Signs missing here go as text only.
+SIGN_CODES: dict[str, dict[str, str]] = {
+    # HPO HP:0002104 |Apnea|.
+    "apnea": {"system": HPO, "code": "HP:0002104", "display": "Apnea"},
+    # HPO HP:0002307 |Drooling|.
+    "drooling": {"system": HPO, "code": "HP:0002307", "display": "Drooling"},
+}
+COLOUR_CODES: dict[str, dict[str, str]] = {
+    # HPO HP:0000961 |Cyanosis|.
+    Colour.BLUE: {"system": HPO, "code": "HP:0000961", "display": "Cyanosis"},
+    # HPO HP:0000980 |Pallor|.
+    Colour.PALE: {"system": HPO, "code": "HP:0000980", "display": "Pallor"},
+}
+SIDE_CODES: dict[str, dict[str, str]] = {
+    # SNOMED CT 7771000 |Left (qualifier value)|.
+    Side.LEFT: {"system": SNOMED, "code": "7771000", "display": "Left"},
+    # SNOMED CT 24028007 |Right (qualifier value)|.
+    Side.RIGHT: {"system": SNOMED, "code": "24028007", "display": "Right"},
+}
+LIMB_CODES: dict[str, dict[str, str]] = {
+    # SNOMED CT 53120007 |Upper limb structure (body structure)|.
+    Limb.ARM: {"system": SNOMED, "code": "53120007", "display": "Upper limb structure"},
+    # SNOMED CT 61685007 |Lower limb structure (body structure)|.
+    Limb.LEG: {"system": SNOMED, "code": "61685007", "display": "Lower limb structure"},
+}
+# Treatments that are not medicines: a Procedure each, not a MedicationStatement.
+PROCEDURES = {TreatmentKind.KETOGENIC_DIET, TreatmentKind.VNS}
+
+EPISODE_FIELDS = [
+    "public_id",
+    "started_at",
+    "duration_seconds",
+    "in_progress",
+    *(sign.key for sign in SIGNS),
+    *(sign.side_field for sign in SIGNS if sign.side_field),
+    *(sign.limb_field for sign in SIGNS if sign.limb_field),
+    "colour_change",
+    *(o.key for o in OBSERVATIONS),
+    "path",
+    "rescue_medicine",
+    "rescue_given_at",
+    "is_tally",
+    "notes",
+]
+
+
+def _concept(text: str, coding: dict[str, str] | None = None) -> dict:
+    return {"coding": [coding], "text": text} if coding else {"text": text}
+
+
+def _instant(moment: datetime, zone) -> str:
+    """A moment with its offset in the child's zone: FHIR needs the offset; the zone's keeps
+    the local time readable."""
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _urn(kind: str, key: UUID | str) -> str:
+    """A stable urn:uuid for a record, so the same export twice gives the same references."""
+    return f"urn:uuid:{uuid5(UUID(int=0), f'{kind}:{key}')}"
+
+
+def _entry(full_url: str, resource: dict) -> str:
+    return json.dumps({"fullUrl": full_url, "resource": resource}, ensure_ascii=False, separators=(",", ":"))
+
+
+def patient(child: Child) -> dict:
+    return {"resourceType": "Patient", "name": [{"text": child.name}], "birthDate": child.born_on.isoformat()}
+
+
+def _sign_components(row: dict) -> list[dict]:
+    components = []
+    for sign in SIGNS:
+        if not row[sign.key]:
+            continue
+        components.append({"code": _concept(str(sign.label), SIGN_CODES.get(sign.key)), "valueBoolean": True})
+        side = row[sign.side_field] if sign.side_field else ""
+        if side:
+            value = _concept(str(Side(side).label), SIDE_CODES.get(side))
+            components.append({"code": _concept(f"{sign.label}: side"), "valueCodeableConcept": value})
+        limb = row[sign.limb_field] if sign.limb_field else ""
+        if limb:
+            value = _concept(str(Limb(limb).label), LIMB_CODES.get(limb))
+            components.append({"code": _concept(f"{sign.label}: limb"), "valueCodeableConcept": value})
+    if row["colour_change"]:
+        colour = row["colour_change"]
+        components.append({"code": _concept(str(Colour(colour).label), COLOUR_CODES.get(colour)), "valueBoolean": True})
+    for observation in OBSERVATIONS:
+        if row[observation.key]:
+            components.append({"code": _concept(str(observation.label)), "valueBoolean": True})
+    return components
+
+
+def _path_components(path: Any) -> list[dict]:
+    """The migration path in order: one component a step, its region and, when known, the
+    second into the seizure it reached there."""
+    steps = [step for step in path if isinstance(step, dict)] if isinstance(path, list) else []
+    components = []
+    for number, step in enumerate(steps, start=1):
+        region = str(step.get("region", ""))
+        label = str(Region(region).label) if region in Region.values else region
+        component: dict[str, Any] = {"code": _concept(f"Migration step {number}: {label}")}
+        seconds = step.get("at_seconds")
+        if isinstance(seconds, int) and seconds >= 0:
+            component["valueQuantity"] = {"value": seconds, "unit": "s", "system": UCUM, "code": "s"}
+        else:
+            component["valueString"] = label
+        components.append(component)
+    return components
+
+
+def _period(row: dict, zone) -> dict:
+    """When the seizure happened; the end only when its duration is known."""
+    period = {"start": _instant(row["started_at"], zone)}
+    if row["duration_seconds"] is not None:
+        period["end"] = _instant(row["started_at"] + timedelta(seconds=row["duration_seconds"]), zone)
+    return period
+
+
+def observation(row: dict, subject: str, zone) -> dict:
+    """One seizure: its period, duration, signs, migration path and notes."""
+    duration = row["duration_seconds"]
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "identifier": [{"system": RECORD_SYSTEM, "value": f"urn:uuid:{row['public_id']}"}],
+        "status": "preliminary" if row["in_progress"] else "final",
+        "code": SEIZURE,
+        "subject": {"reference": subject},
+        "effectivePeriod": _period(row, zone),
+    }
+    if duration is not None:
+        resource["valueQuantity"] = {"value": duration, "unit": "s", "system": UCUM, "code": "s"}
+    components = _sign_components(row) + _path_components(row["path"])
+    if components:
+        resource["component"] = components
+    notes = [row["notes"]] if row["notes"] else []
+    if row["is_tally"]:
+        notes.insert(0, "Counted with the one-tap tally during a cluster; no details recorded.")
+    if notes:
+        resource["note"] = [{"text": text} for text in notes]
+    return resource
+
+
+def rescue(row: dict, subject: str, seizure: str, zone) -> dict:
+    """The rescue medicine given during a seizure. When its time was not recorded, the
+    seizure's own period stands for it (given at some point during the seizure)."""
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationAdministration",
+        "status": "completed",
+        "medicationCodeableConcept": {"text": row["rescue_medicine"]},
+        "subject": {"reference": subject},
+        "reasonReference": [{"reference": seizure}],
+    }
+    if row["rescue_given_at"]:
+        resource["effectiveDateTime"] = _instant(row["rescue_given_at"], zone)
+    else:
+        resource["effectivePeriod"] = _period(row, zone)
+    return resource
+
+
+def treatment(item: Treatment, subject: str, today: date) -> dict:
+    """A medicine as a MedicationStatement; the ketogenic diet and VNS as a Procedure."""
+    ongoing = item.stopped_on is None or item.stopped_on >= today
+    period = {"start": item.started_on.isoformat()}
+    if item.stopped_on is not None:
+        period["end"] = item.stopped_on.isoformat()
+    concept = {"text": item.label}
+    notes = [{"text": text} for text in (item.dose, item.notes) if text]
+    if item.kind in PROCEDURES:
+        resource = {
+            "resourceType": "Procedure",
+            "status": "in-progress" if ongoing else "completed",
+            "code": concept,
+            "subject": {"reference": subject},
+            "performedPeriod": period,
+        }
+    else:
+        resource = {
+            "resourceType": "MedicationStatement",
+            "status": "active" if ongoing else "completed",
+            "medicationCodeableConcept": concept,
+            "subject": {"reference": subject},
+            "effectivePeriod": period,
+        }
+    if notes:
+        resource["note"] = notes
+    return resource
+
+
+def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
+    """The Bundle's JSON text in pieces: the Patient and the treatments first, then each
+    seizure of [start, end) oldest first (with its rescue dose), CHUNK rows a query read."""
+    zone = child.zone
+    subject = _urn("patient", child.public_id)
+    head = {"resourceType": "Bundle", "type": "collection", "timestamp": _instant(timezone.now(), zone)}
+    yield json.dumps(head)[:-1] + ',"entry":[' + _entry(subject, patient(child))
+    today = child.today()
+    for item in Treatment.objects.for_child(child).order_by("started_on", "pk"):
+        yield "," + _entry(_urn("treatment", item.public_id), treatment(item, subject, today))
+    rows = (
+        Episode.objects.for_child(child)
+        .live()
+        .between(start, end)
+        .order_by("started_at", "public_id")
+        .values(*EPISODE_FIELDS)
+    )
+    batch = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        seizure = _urn("episode", row["public_id"])
+        batch.append(_entry(seizure, observation(row, subject, zone)))
+        if row["rescue_medicine"]:
+            batch.append(_entry(_urn("rescue", row["public_id"]), rescue(row, subject, seizure, zone)))
+        if len(batch) >= CHUNK:
+            yield "," + ",".join(batch)
+            batch = []
+    if batch:
+        yield "," + ",".join(batch)
+    yield "]}"
+
+
+def outcome(messages: list[str]) -> str:
+    """Why a request was refused, as FHIR says it (an OperationOutcome)."""
+    issues = [{"severity": "error", "code": "invalid", "diagnostics": str(message)} for message in messages]
+    return json.dumps({"resourceType": "OperationOutcome", "issue": issues}, ensure_ascii=False)
