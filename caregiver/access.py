@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from caregiver.models import Child, Membership, User
+from caregiver.models import Child, DeviceToken, Membership, User
 
 
 class Need(Enum):
@@ -45,6 +45,19 @@ def child_for(request: HttpRequest, child_id: UUID | str, need: Need = Need.READ
     if need is Need.WRITE and not membership.can_write:
         raise PermissionDenied
     if need is Need.MANAGE and not membership.is_owner:
+        raise PermissionDenied
+    child = membership.child
+    child.membership = membership
+    return child
+
+
+def child_for_device(token: DeviceToken, child_id: UUID | str, need: Need = Need.READ) -> Child:
+    """`child_for` for a device token: its own child only (any other is 404, as for a person
+    off the team), write needs a write token held by a member who may still write (403)."""
+    membership = token.membership
+    if str(membership.child.public_id) != str(child_id):
+        raise Http404
+    if need is Need.MANAGE or (need is Need.WRITE and (token.read_only or not membership.can_write)):
         raise PermissionDenied
     child = membership.child
     child.membership = membership

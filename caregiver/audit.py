@@ -7,6 +7,9 @@ name that person by a pseudonym, "former member <n>", from then on."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.db import models
@@ -16,6 +19,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from caregiver.models import AuditEvent, Child, Invitation, Role, User
+
+# How the change arrived when not through the person's own pages (e.g. a device token); every
+# event recorded meanwhile says so, whichever write function records it.
+_via: ContextVar[str] = ContextVar("audit_via", default="")
+
+
+@contextmanager
+def via(label: str) -> Iterator[None]:
+    reset = _via.set(label)
+    try:
+        yield
+    finally:
+        _via.reset(reset)
 
 
 def record(
@@ -44,8 +60,13 @@ def record(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        summary=summary[:300],
+        summary=_with_via(summary),
     )
+
+
+def _with_via(summary: str) -> str:
+    suffix = f" — via {_via.get()}" if _via.get() else ""
+    return summary[: 300 - len(suffix)] + suffix
 
 
 def record_clinician_view(

@@ -344,3 +344,32 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only")
+
+
+class DeviceToken(models.Model):
+    """A key for a device that logs for one child without a person signing in: a bedside
+    button, a watch, a phone shortcut. It acts as the team member who made it (an owner), on
+    that child only, within that member's rights; removing the member removes their tokens.
+    Only the hash is stored; the token itself is shown once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="device_tokens")
+    name = models.CharField(_("name"), max_length=60, help_text=_("What it is, e.g. “bedside button”."))
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("It may list seizures but not log or change them.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        # The rate limit counts requests by this text: one count per token, never the secret.
+        return f"device-token:{self.public_id}"
+
+    @property
+    def label(self) -> str:
+        return _("device token “%(name)s”") % {"name": self.name}

@@ -190,6 +190,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Requests a device token may make (the device API), per token: "N/s", "N/min", "N/hour".
+# Counted in the cache (per process with the default cache).
+DEVICE_API_RATE = os.environ.get("DEVICE_API_RATE", "60/min")
+
 # A treatment's 28-day windows are compared only when each has at least this many recorded
 # days (a day with entries or confirmed, and not marked as not recorded).
 WINDOW_RECORDED_DAYS = env_int("WINDOW_RECORDED_DAYS", 26)

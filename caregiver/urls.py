@@ -67,6 +67,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/audit/", children.audit_trail, name="audit-trail"),
     path("invitations/<str:token>/", team.invitation_accept, name="invitation-accept"),
     path("", include("seizures.urls")),
+    path("api/v1/", include("seizures.api")),
     path("learn/", include("education.urls")),
     path("admin/", admin.site.urls),
 ]
