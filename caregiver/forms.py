@@ -182,3 +182,12 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         if not password_confirmed(self.request, old_password):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
+
+
+class DeviceTokenForm(StorableTextForm, forms.Form):
+    name = forms.CharField(
+        label=_("What is it?"), max_length=60, help_text=_("For example “bedside button” or “Dad’s watch”.")
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only: it may list seizures but not log or change them"), required=False
+    )

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from caregiver.views import accounts, children, team
+from caregiver.views import accounts, children, devices, team
 
 auth_patterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -65,6 +65,8 @@ urlpatterns = [
     path("c/<uuid:child_id>/team/<uuid:member_id>/remove/", team.member_remove, name="member-remove"),
     path("c/<uuid:child_id>/team/leave/", team.team_leave, name="team-leave"),
     path("c/<uuid:child_id>/audit/", children.audit_trail, name="audit-trail"),
+    path("c/<uuid:child_id>/devices/", devices.device_tokens, name="device-tokens"),
+    path("c/<uuid:child_id>/devices/<uuid:token_id>/revoke/", devices.device_token_revoke, name="device-token-revoke"),
     path("invitations/<str:token>/", team.invitation_accept, name="invitation-accept"),
     path("", include("seizures.urls")),
     path("api/v1/", include("seizures.api")),
