@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from caregiver.models import AuditEvent, Child, Membership, User
+from caregiver.models import AuditEvent, Child, DeviceToken, Membership, User
 from caregiver.signals import child_data_export
 
 
@@ -38,6 +38,18 @@ def user_export(user: User) -> dict:
             ],
         }
         if membership.is_owner:
+            # What each device token is and did; never its hash (a credential, not data).
+            record["device_tokens"] = [
+                {
+                    "name": t.name,
+                    "read_only": t.read_only,
+                    "made_by": t.membership.user.email,
+                    "created_at": t.created_at.isoformat(),
+                    "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                    "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
+                for t in DeviceToken.objects.filter(membership__child=child).select_related("membership__user")
+            ]
             record["audit_trail"] = [
                 {
                     "at": e.at.isoformat(),

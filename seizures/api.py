@@ -16,12 +16,13 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from django.urls import path
+from django.urls import include, path
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import AuthRateThrottle
@@ -123,10 +124,9 @@ def _moment(value: datetime | None) -> datetime:
     return value
 
 
-def _written(saved: recording.Saved) -> tuple[int, Written]:
-    return (201 if saved.created else 200), Written(
-        seizure=SeizureOut.of(saved.episode), created=saved.created, joined=saved.joined
-    )
+def _written(saved: recording.Saved) -> Status:
+    written = Written(seizure=SeizureOut.of(saved.episode), created=saved.created, joined=saved.joined)
+    return Status(201 if saved.created else 200, written)
 
 
 @api.exception_handler(Http404)
@@ -174,7 +174,7 @@ def end_seizure(request, child_id: UUID, seizure_id: UUID):
     child, via = _write(request, child_id)
     with via:
         episode, ended = recording.end(child, child.membership.user, seizure_id)
-    return 200, Written(seizure=SeizureOut.of(episode), created=ended)
+    return Written(seizure=SeizureOut.of(episode), created=ended)
 
 
 @api.post("/children/{child_id}/seizures/{seizure_id}/signs", response=WRITE_RESPONSES, operation_id="set_sign")
@@ -187,7 +187,7 @@ def set_sign(request, child_id: UUID, seizure_id: UUID, body: SignIn):
         raise ValidationError({name: list(messages) for name, messages in form.errors.items()})
     with via:
         episode = recording.set_value(child, child.membership.user, seizure_id, *form.cleaned_data.values())
-    return 200, Written(seizure=SeizureOut.of(episode), created=False)
+    return Written(seizure=SeizureOut.of(episode), created=False)
 
 
 @api.post("/children/{child_id}/tally", response=WRITE_RESPONSES, operation_id="add_tally")
@@ -206,7 +206,7 @@ def undo_tally(request, child_id: UUID, seizure_id: UUID):
     child, via = _write(request, child_id)
     with via:
         episode, undone = recording.undo_tap(child, child.membership.user, seizure_id)
-    return 200, Written(seizure=SeizureOut.of(episode), created=undone)
+    return Written(seizure=SeizureOut.of(episode), created=undone)
 
 
 @api.get(
@@ -225,7 +225,7 @@ def list_seizures(request, child_id: UUID, query: Query[ListQuery]):
     more = len(page) > query.limit
     page = page[: query.limit]
     after = f"{page[-1].started_at.isoformat()}~{page[-1].public_id}" if more else None
-    return 200, Page(seizures=[SeizureOut.of(e) for e in page], next_after=after)
+    return Page(seizures=[SeizureOut.of(e) for e in page], next_after=after)
 
 
 def _cursor(text: str) -> tuple[datetime, UUID]:
@@ -239,5 +239,14 @@ def _cursor(text: str) -> tuple[datetime, UUID]:
         raise HttpError(422, "`after` is not a page position this API gave.") from None
 
 
+def _without_sign_in(patterns: list) -> list:
+    """The API's routes, exempt from the site's sign-in redirect: a token, not a session,
+    says who calls (a request without one gets 401, not a login page)."""
+    for pattern in patterns:
+        pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
 # Included at /api/v1/ by the project's URLs.
-urlpatterns = [path("", api.urls)]
+_patterns, _app, _namespace = api.urls
+urlpatterns = [path("", include((_without_sign_in(_patterns), _app), namespace=_namespace))]

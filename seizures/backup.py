@@ -3,8 +3,8 @@ installations (SQLite ↔ PostgreSQL) and for backups of a single child.
 
 Every stored field of every record is carried (ids, timestamps, versions, soft-delete
 stamps), with links between records written as public ids and people as e-mail addresses,
-so an import reproduces the records exactly. Invitations are not carried: their tokens
-belong to the installation that sent them.
+so an import reproduces the records exactly. Invitations and device tokens are not carried:
+they are credentials of the installation that issued them (make new device tokens after a move).
 """
 
 from __future__ import annotations

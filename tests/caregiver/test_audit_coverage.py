@@ -15,6 +15,7 @@ from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
 from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
+from tests.support.sweep import _device_token
 
 
 def _running(child, user):
@@ -79,6 +80,8 @@ WRITES = {
         "client_uuid": str(uuid4()), "day": c.today().isoformat()}, "create"),
     "seizures:not-recorded-add": (lambda c, u: {}, lambda c, o: {
         "started_on": "2026-04-01", "ended_on": "2026-04-03", "reason": "Hospital"}, "create"),
+    "device-tokens": (lambda c, u: {}, lambda c, o: {"name": "bedside button"}, "create"),
+    "device-token-revoke": (lambda c, u: {"token_id": _device_token(c, u)}, lambda c, o: {}, "revoke"),
     "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).

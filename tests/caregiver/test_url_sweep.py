@@ -4,6 +4,7 @@ sign in, strangers get 404, clinicians cannot write. New routes are swept automa
 from __future__ import annotations
 
 import re
+from uuid import uuid4
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -41,7 +42,12 @@ def _walk(patterns, prefix="", namespace=""):
             yield prefix + str(entry.pattern), name, entry.callback
 
 
-ROUTES = list(_walk(get_resolver().url_patterns))
+# The device API answers to device tokens, never to a session: swept on its own below (and
+# persona by persona in tests/seizures/test_api.py).
+TOKEN_NAMESPACE = "api"
+ALL_ROUTES = list(_walk(get_resolver().url_patterns))
+ROUTES = [r for r in ALL_ROUTES if not (r[1] or "").startswith(TOKEN_NAMESPACE + ":")]
+API_ROUTES = [r for r in ALL_ROUTES if r not in ROUTES]
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -119,3 +125,21 @@ def test_other_routes_are_private_unless_marked_public(route, name, view) -> Non
         f"{name} is {'public' if not getattr(view, 'login_required', True) else 'private'}: "
         "update PUBLIC_NAMES only if that is intended"
     )
+
+
+@pytest.mark.parametrize(("route", "name", "view"), API_ROUTES, ids=[r[1] for r in API_ROUTES])
+def test_api_routes_refuse_a_session_without_a_token(client, route, name, view, child, owner) -> None:
+    """Signed in or not, no token means 401 (never a login page, never the child's records);
+    only the OpenAPI document is public (and the bare root, which ninja keeps to build its
+    paths, is a 404)."""
+    url = "/" + PARAM.sub(lambda m: str(child.public_id) if m.group(2) == "child_id" else str(uuid4()), route)
+    expected = {"api:openapi-json": 200, "api:api-root": 404}.get(name, 401)
+    for user in (None, owner):
+        if user:
+            client.force_login(user)
+        for method in ["get", *WRITE_METHODS]:
+            assert _refused(getattr(client, method)(url), method, expected), f"{method.upper()} {name}"
+
+
+def test_the_api_routes_were_found() -> None:
+    assert {"api:openapi-json", "api:start_seizure", "api:list_seizures"} <= {name for _r, name, _v in API_ROUTES}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
 from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment
 
@@ -23,10 +24,16 @@ def _invitation(child: Child, user: User) -> Any:
     return invitation.public_id
 
 
+def _device_token(child: Child, user: User) -> Any:
+    child.membership = Membership.objects.filter(child=child, role=Role.OWNER).first()
+    return devices.issue(child, child.membership.user, name="sweep", read_only=False)[0].public_id
+
+
 SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "member_id": _member,
     "invitation_id": _invitation,
     "episode_id": sweep_episode,
     "treatment_id": sweep_treatment,
     "range_id": sweep_not_recorded,
+    "token_id": _device_token,
 }
