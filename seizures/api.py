@@ -154,7 +154,7 @@ def _write(request: HttpRequest, child_id: UUID):
     return _child(request, child_id, Need.WRITE), audit.via(str(request.auth.label))
 
 
-WRITE_RESPONSES = {200: Written, 201: Written, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+WRITE_RESPONSES = {200: Written, 201: Written, 400: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 @api.post("/children/{child_id}/seizures/start", response=WRITE_RESPONSES, operation_id="start_seizure")
