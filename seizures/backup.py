@@ -5,6 +5,7 @@ Every stored field of every record is carried (ids, timestamps, versions, soft-d
 stamps), with links between records written as public ids and people as e-mail addresses,
 so an import reproduces the records exactly. Invitations and device tokens are not carried:
 they are credentials of the installation that issued them (make new device tokens after a move).
+Files staged for an import are not carried either (they last a day at most).
 """
 
 from __future__ import annotations

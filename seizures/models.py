@@ -483,3 +483,18 @@ class NotRecordedRange(models.Model):
                 errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+
+class ImportUpload(models.Model):
+    """A CSV file an owner uploaded, kept between the mapping and preview steps and the import
+    (then deleted; left-overs go after a day). The owner who uploaded it alone may use it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="import_uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,7 @@ from seizures.models import (
     RESTORE_WINDOW,
     Cluster,
     Episode,
+    ImportUpload,
     JoinedStart,
     Treatment,
 )
@@ -450,3 +451,44 @@ def stop_treatment(child: Child, user: User, treatment: Treatment, stopped_on) -
         summary = f"Stopped {treatment.label} on {treatment.stopped_on}"
         audit.record(user, "edit", child=child, obj=treatment, summary=summary)
     return treatment
+
+
+# --- Import from another diary -------------------------------------------------------------------
+IMPORT_BATCH = 500
+UPLOAD_LIFETIME = timedelta(days=1)
+
+
+def stage_import(child: Child, user: User, *, name: str, content: bytes) -> ImportUpload:
+    """Keeps an uploaded file for the mapping and preview steps (an owner's, `child_for` with
+    Need.MANAGE); drops the child's uploads left over from earlier days."""
+    with transaction.atomic():
+        ImportUpload.objects.filter(child=child, uploaded_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+        upload = ImportUpload.objects.create(child=child, uploaded_by=user, name=name[:255], content=content)
+        audit.record(user, "upload", child=child, obj=upload, summary=f"Uploaded {upload.name} to import")
+    return upload
+
+
+def import_episodes(
+    child: Child, user: User, episodes: list[Episode], *, source: str, upload: ImportUpload | None = None
+) -> int:
+    """A planned import (seizures.importing.plan), all or nothing; then the upload, if the
+    page staged one, is deleted. `source` names the file in the audit trail.
+    Each episode carries the key made from its file and row; keys stored meanwhile (the same
+    file imported at once from two pages) are left out, so a row is never imported twice.
+    Returns how many seizures were added."""
+    with transaction.atomic():
+        child.lock()
+        keys = [episode.client_uuid for episode in episodes]
+        stored = set()
+        for start in range(0, len(keys), IMPORT_BATCH):
+            batch = keys[start : start + IMPORT_BATCH]
+            stored |= set(Episode.objects.filter(client_uuid__in=batch).values_list("client_uuid", flat=True))
+        fresh = [episode for episode in episodes if episode.client_uuid not in stored]
+        for episode in fresh:
+            check(episode)
+            episode.normalise()
+        Episode.objects.bulk_create(fresh, batch_size=IMPORT_BATCH)
+        audit.record(user, "import", child=child, summary=f"Imported {len(fresh)} seizures from {source}")
+        if upload is not None:
+            upload.delete()
+    return len(fresh)

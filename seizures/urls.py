@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, imports, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
@@ -42,4 +42,6 @@ urlpatterns = [
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),
     path("c/<uuid:child_id>/fhir/", reports.export_fhir, name="export-fhir"),
+    path("c/<uuid:child_id>/import/", imports.import_upload, name="import-upload"),
+    path("c/<uuid:child_id>/import/<uuid:upload_id>/", imports.import_map, name="import-map"),
 ]

@@ -18,7 +18,7 @@ from tests.support.factories import make_episode, make_episodes, make_treatment
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/learn/", "/learn/topics/signs/"]
-CHILD_PAGES = ["/c/{child}/team/", "/c/{child}/settings/", "/c/{child}/devices/"]
+CHILD_PAGES = ["/c/{child}/team/", "/c/{child}/settings/", "/c/{child}/devices/", "/c/{child}/import/"]
 ACCOUNT_PAGES = ["/", "/account/", "/children/new/"]
 # The main logging and clinician pages ({running}: a seizure being timed).
 LOGGING_PAGES = [

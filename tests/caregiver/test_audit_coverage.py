@@ -8,6 +8,7 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
 from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
-from tests.support.sweep import _device_token
+from tests.support.sweep import _device_token, _import_upload
 
 
 def _running(child, user):
@@ -82,6 +83,11 @@ WRITES = {
         "started_on": "2026-04-01", "ended_on": "2026-04-03", "reason": "Hospital"}, "create"),
     "device-tokens": (lambda c, u: {}, lambda c, o: {"name": "bedside button"}, "create"),
     "device-token-revoke": (lambda c, u: {"token_id": _device_token(c, u)}, lambda c, o: {}, "revoke"),
+    "seizures:import-upload": (lambda c, u: {}, lambda c, o: {"file": SimpleUploadedFile(
+        "diary.csv", b"date,duration\n2026-11-01 10:00,60\n")}, "upload"),
+    "seizures:import-map": (lambda c, u: {"upload_id": _import_upload(c, u)}, lambda c, o: {
+        "col_started_at": "date", "col_duration": "duration", "time_zone": c.time_zone, "date_order": "ymd",
+        "repeated_time": "ask", "import": "1"}, "import"),
     "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).

@@ -10,6 +10,7 @@ from typing import Any
 
 from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
+from seizures.models import ImportUpload
 from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment
 
 
@@ -29,6 +30,11 @@ def _device_token(child: Child, user: User) -> Any:
     return devices.issue(child, child.membership.user, name="sweep", read_only=False)[0].public_id
 
 
+def _import_upload(child: Child, user: User) -> Any:
+    content = b"date,duration\n2026-11-01 10:00,60\n"
+    return ImportUpload.objects.create(child=child, uploaded_by=user, name="sweep.csv", content=content).public_id
+
+
 SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "member_id": _member,
     "invitation_id": _invitation,
@@ -36,4 +42,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "treatment_id": sweep_treatment,
     "range_id": sweep_not_recorded,
     "token_id": _device_token,
+    "upload_id": _import_upload,
 }

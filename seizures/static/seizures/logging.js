@@ -52,11 +52,13 @@
     if (!message) return;
     var main = document.getElementById("main");
     var list = main.querySelector(".messages");
-    if (!list) {
+    if (!list) {  // as base.html makes it: the live region around the list
+      var region = document.createElement("div");
+      region.setAttribute("role", "status");
       list = document.createElement("ul");
       list.className = "messages";
-      list.setAttribute("role", "status");
-      main.querySelector(".outbox").after(list);
+      region.append(list);
+      main.querySelector(".outbox").after(region);
     }
     var item = document.createElement("li");
     item.className = "message message-success";
