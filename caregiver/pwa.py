@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -138,8 +139,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     }
     response = HttpResponse(render_to_string("caregiver/sw.js", context), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
+    # The browser asks again on every navigation (no-cache): the same worker answers 304.
     response["Cache-Control"] = "no-cache"
-    return response
+    response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 @login_not_required

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages and JSON compressed for phones on mobile data (static files come compressed from
+    # whitenoise). Django pads the compressed body with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     # The header middleware come before whitenoise and CommonMiddleware, so static files and
     # the 400 page for a bad Host (raised inside CommonMiddleware) get the headers too.
     "caregiver.middleware.PermissionsPolicyMiddleware",

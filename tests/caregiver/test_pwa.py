@@ -3,6 +3,7 @@ may keep for offline use."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import struct
@@ -72,6 +73,21 @@ def test_service_worker_is_served_from_the_root_for_the_whole_site(client) -> No
     assert {"/static/seizures/timer.js", "/static/caregiver/js/outbox.js"} <= set(precache)
     assert all(finders.find(path) for path in offline_static())
     assert 'const HEADER = "offline-cache";' in body and "const HASHED = false;" in body
+
+
+def test_the_browsers_update_check_for_an_unchanged_worker_is_a_304(client) -> None:
+    first = client.get("/sw.js")
+    again = client.get("/sw.js", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/sw.js", headers={"If-None-Match": '"another"'}).status_code == 200
+
+
+def test_pages_go_compressed_to_a_browser_that_accepts_it(owner_client, child) -> None:
+    plain = owner_client.get(f"/c/{child.public_id}/")
+    packed = owner_client.get(f"/c/{child.public_id}/", headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content).decode().count("<html") == 1
+    assert len(packed.content) < len(plain.content) / 3
 
 
 def test_service_worker_keeps_hashed_names_in_production(client, tmp_path, settings) -> None:
