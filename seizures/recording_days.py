@@ -191,7 +191,7 @@ def end_uncountable(
         period.estimated_count = estimated_count
         _check_period(child, period)
         period.save()
-        audit.record(user, "update", child=child, obj=period, summary=f"Ended: {_describe(child, period)}")
+        audit.record(user, "edit", child=child, obj=period, summary=f"Ended: {_describe(child, period)}")
     return PeriodSaved(period, changed=True)
 
 
@@ -224,7 +224,7 @@ def edit_uncountable(child: Child, user: User, form: UncountableForm) -> PeriodS
         period = form.save(commit=False)
         _check_with_form(child, period, form)
         period.save()
-        audit.record(user, "update", child=child, obj=period, summary=f"Edited: {_describe(child, period)}")
+        audit.record(user, "edit", child=child, obj=period, summary=f"Edited: {_describe(child, period)}")
     return PeriodSaved(period, changed=True)
 
 
