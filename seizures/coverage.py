@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caregiver.models import Child
-from seizures.models import DayConfirmation, Episode, NotRecordedRange, UncountablePeriod, day_bounds, local_midnight
+from seizures.models import (
+    MAX_UNCOUNTABLE,
+    DayConfirmation,
+    Episode,
+    NotRecordedRange,
+    UncountablePeriod,
+    day_bounds,
+    local_midnight,
+)
 
 # The diary page lists this many days back from today.
 RECENT_DAYS = 14
@@ -134,7 +142,8 @@ def load_periods(child: Child, first: date, last: date, now: datetime | None = N
     for public_id, started_at, ended_at, estimate in rows.values_list(
         "public_id", "started_at", "ended_at", "estimated_count"
     ):
-        until = ended_at or max(now, started_at)
+        # One left open is counted up to now, and never for longer than a period may last.
+        until = ended_at or min(max(now, started_at), started_at + MAX_UNCOUNTABLE)
         spans.append(Span(str(public_id), started_at, until, ended_at is None, estimate))
         day = max(started_at.astimezone(child.zone).date(), first)
         # The end is excluded: a period ending at midnight does not touch the next day.

@@ -565,13 +565,6 @@ class UncountablePeriod(models.Model):
                 add("ended_at", _("The end must come after the start."))
             elif self.ended_at - self.started_at > MAX_UNCOUNTABLE:
                 add("ended_at", _("A period too frequent to count can last at most 14 days; check the dates."))
-        if (
-            self.started_at is not None
-            and self.ended_at is None
-            and not errors
-            and now - self.started_at > MAX_UNCOUNTABLE
-        ):
-            add("started_at", _("A period too frequent to count can last at most 14 days; check the dates."))
         if self.estimated_count is not None and self.estimated_count > MAX_ESTIMATE:
             add("estimated_count", _("An estimate over 100,000 is not possible; check the number."))
         if errors:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from caregiver import audit
 from caregiver.models import Child, User
 from seizures.forms import NotRecordedForm, UncountableForm
-from seizures.models import DayConfirmation, NotRecordedRange, UncountablePeriod
+from seizures.models import MAX_UNCOUNTABLE, DayConfirmation, NotRecordedRange, UncountablePeriod
 from seizures.recording import ClientUUIDConflict
 
 
@@ -119,6 +119,10 @@ def _check_period(child: Child, period: UncountablePeriod) -> None:
     """The model's rules, then no overlap with another of the child's periods (the child is
     locked by the caller, so two writers cannot both pass). ValidationError otherwise."""
     period.full_clean(exclude=PERIOD_CHECK_EXCLUDE, validate_unique=False, validate_constraints=False)
+    if period.ended_at is None and timezone.now() - period.started_at > MAX_UNCOUNTABLE:
+        raise ValidationError(
+            {"started_at": _("A period too frequent to count can last at most 14 days; check the dates.")}
+        )
     others = UncountablePeriod.objects.for_child(child).exclude(pk=period.pk)
     if period.ended_at is None and others.open().exists():
         raise ValidationError({"ended_at": _("Another period too frequent to count is still going on; end it first.")})

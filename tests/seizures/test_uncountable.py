@@ -293,3 +293,31 @@ def test_report_lists_each_period_with_its_estimate(client, child, owner) -> Non
     body = response.content.decode()
     assert "1 Jun 2026 22:00 – 2 Jun 2026 03:00" in body
     assert body.count("about 300 seizures in 5 h 0 min, too frequent to count") >= 1
+
+
+def test_download_all_data_holds_the_periods(client, child, owner) -> None:
+    period(child, datetime(2026, 6, 1, 21, tzinfo=UTC), datetime(2026, 6, 2, 2, tzinfo=UTC), 300)
+    client.force_login(owner)
+    (exported,) = client.get("/account/export.json").json()["children"]
+    (row,) = exported["diary_days"]["too_frequent_to_count"]
+    assert row | {"id": None} == {
+        "id": None, "started_at": "2026-06-01T21:00:00+00:00", "ended_at": "2026-06-02T02:00:00+00:00",
+        "estimated_count": 300, "notes": "", "marked_by": None,
+    }  # fmt: skip
+
+
+def test_a_period_left_open_counts_for_14_days_at_most(child) -> None:
+    with time_machine.travel(NOW, tick=False):
+        period(child, NOW - timedelta(days=30))
+        log(child, NOW - timedelta(days=10))
+        result = summary(child, "2026-06-01", "2026-06-30")
+    assert result.whole.count == 1  # 20 June is after the 14 days the open period can cover
+    assert result.uncountable[0].seconds == 14 * 86400
+
+
+def test_the_diary_days_page_says_a_day_was_too_frequent_to_count(client, child, owner) -> None:
+    with time_machine.travel(NOW, tick=False):
+        period(child, NOW - timedelta(hours=3), NOW - timedelta(hours=1))
+        client.force_login(owner)
+        body = client.get(reverse("seizures:days", args=[child.public_id])).content.decode()
+    assert "Recorded (too frequent to count for a while)" in body
