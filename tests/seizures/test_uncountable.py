@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -321,3 +323,15 @@ def test_the_diary_days_page_says_a_day_was_too_frequent_to_count(client, child,
         client.force_login(owner)
         body = client.get(reverse("seizures:days", args=[child.public_id])).content.decode()
     assert "Recorded (too frequent to count for a while)" in body
+
+
+def test_csv_marks_the_seizures_inside_a_period(client, child, owner) -> None:
+    log(child, at(child, "2026-06-01 21:59"), at(child, "2026-06-01 22:00"), at(child, "2026-06-02 02:59"))
+    log(child, at(child, "2026-06-02 03:00"))
+    period(child, at(child, "2026-06-01 22:00"), at(child, "2026-06-02 03:00"), 300)
+    client.force_login(owner)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("seizures:export-csv", args=[child.public_id]), {"period": "all"})
+    text = b"".join(response.streaming_content).decode("utf-8")[1:]
+    marks = [row["too_frequent_to_count"] for row in csv.DictReader(io.StringIO(text))]
+    assert marks == ["0", "1", "1", "0"]
