@@ -370,6 +370,7 @@ class UncountableEndForm(forms.Form):
     """Ends the period going on: now, unless a time is given, with an optional estimate."""
 
     period = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     ended_at = LocalDateTimeField(
         zone=ZoneInfo("UTC"), label=_("Ended at"), required=False, help_text=_("Leave empty for now.")
     )

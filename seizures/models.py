@@ -521,8 +521,10 @@ class UncountablePeriod(models.Model):
     )
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    # Made by the phone, so a start or end sent twice (or replayed offline) is stored once.
+    # Made by the phone, so a start sent twice (or replayed offline) is stored once; the end
+    # has its own key, so a replayed end never ends a later period.
     client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    end_client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -93,7 +93,7 @@ def unmark_not_recorded(child: Child, user: User, range_id: UUID) -> None:
 
 # --- Periods too frequent to count ---------------------------------------------------------------
 # Fields the model's own checks leave to the writer (set here, never from what was sent).
-PERIOD_CHECK_EXCLUDE = ["child", "created_by", "client_uuid", "public_id"]
+PERIOD_CHECK_EXCLUDE = ["child", "created_by", "client_uuid", "end_client_uuid", "public_id"]
 
 
 @dataclass
@@ -172,18 +172,24 @@ def end_uncountable(
     ended_at: datetime,
     estimated_count: int | None = None,
     period_id: UUID | None = None,
+    started_key: UUID | None = None,
     key: UUID | None = None,
 ) -> PeriodSaved:
-    """Ends the period named by `period_id` or by the `key` that started it, else the one
-    going on, at `ended_at` with the estimate. A period already ended is returned unchanged
-    (a replayed end changes nothing). 404 for another child's period; ValidationError when
-    none is going on or the end is refused."""
+    """Ends the period named by `period_id` or by the `started_key` that started it, else
+    the one going on, at `ended_at` with the estimate. Once per `key` (the end's own client
+    UUID): a replay gets the period it ended back, even if another has begun since. A period
+    already ended is returned unchanged. 404 for another child's period; ClientUUIDConflict
+    for another child's key; ValidationError when none is going on or the end is refused."""
     with transaction.atomic():
         child.lock()
+        if key is not None and (done := UncountablePeriod.objects.filter(end_client_uuid=key).first()) is not None:
+            if done.child_id != child.pk:
+                raise ClientUUIDConflict
+            return PeriodSaved(done)
         periods = UncountablePeriod.objects.for_child(child).select_for_update()
         if period_id is not None:
             period = get_object_or_404(periods, public_id=period_id)
-        elif key is not None and (by_key := _period_by_key(child, key)) is not None:
+        elif started_key is not None and (by_key := _period_by_key(child, started_key)) is not None:
             period = by_key
         else:
             period = periods.open().first()
@@ -193,6 +199,7 @@ def end_uncountable(
             return PeriodSaved(period)
         period.ended_at = ended_at
         period.estimated_count = estimated_count
+        period.end_client_uuid = key
         _check_period(child, period)
         period.save()
         audit.record(user, "edit", child=child, obj=period, summary=f"Ended: {_describe(child, period)}")

@@ -73,6 +73,7 @@ def home_context(child: Child) -> dict:
         start_uuid=uuid.uuid4(),
         tally_uuid=uuid.uuid4(),
         uncountable_uuid=uuid.uuid4(),
+        end_uuid=uuid.uuid4(),
         open_period=UncountablePeriod.objects.for_child(child).open().first(),
         logging=logging_config(child),
     )

@@ -49,6 +49,7 @@ def _page(request: AuthedRequest, child: Child, *, form=None, end_form=None, sta
         "open_period": next((p for p in periods if p.ended_at is None), None),
         "form": form or UncountableForm(child=child, initial={"client_uuid": uuid4()}),
         "end_form": end_form or UncountableEndForm(child=child),
+        "end_uuid": uuid4(),
     }
     return render(request, "seizures/uncountable.html", context, status=status)
 
@@ -147,7 +148,10 @@ def uncountable_end(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 ended_at=form.cleaned_data["ended_at"] or timezone.now(),
                 estimated_count=form.cleaned_data["estimated_count"],
                 period_id=form.cleaned_data["period"],
+                key=form.cleaned_data["client_uuid"],
             )
+        except ClientUUIDConflict:
+            return conflict_response(request)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -123,7 +123,7 @@ def test_start_and_end_once_by_key_and_audited(child, owner) -> None:
         again = recording_days.start_uncountable(child, owner, key=key, started_at=NOW)
         other = recording_days.start_uncountable(child, owner, key=uuid.uuid4(), started_at=NOW)
         ended = recording_days.end_uncountable(child, owner, ended_at=NOW, estimated_count=80)
-        replay = recording_days.end_uncountable(child, owner, ended_at=NOW, estimated_count=5, key=key)
+        replay = recording_days.end_uncountable(child, owner, ended_at=NOW, estimated_count=5, started_key=key)
     assert first.changed and not again.changed and not other.changed
     assert again.period == first.period == other.period
     assert ended.changed and not replay.changed
