@@ -3,6 +3,8 @@ never a 500, nothing saved or changed when refused."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -84,3 +86,44 @@ def test_ending_a_period_never_fails(owner_client, child, ended_at, estimated_co
 def test_starting_a_period_never_fails(owner_client, child, key) -> None:
     response = owner_client.post(reverse("seizures:uncountable-start", args=[child.public_id]), {"client_uuid": key})
     assert response.status_code in (302, 400)
+
+
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), text)
+entry_moments = st.one_of(
+    json_scalars,
+    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    st.sampled_from(["2026-05-01T10:00:00Z", "2026-11-27T10:00:00+00:00", "0001-01-01T00:00:00Z", "2026-05-01T10:00"]),
+)
+keys = st.sampled_from([str(uuid.UUID(int=n)) for n in range(1, 4)])
+uncountable_entries = st.fixed_dictionaries(
+    {"kind": st.just("uncountable")},
+    optional={
+        "client_uuid": st.one_of(keys, json_scalars),
+        "action": st.one_of(st.sampled_from(["start", "end"]), json_scalars),
+        "at": entry_moments,
+        "estimated_count": st.one_of(st.integers(-5, 200_000), json_scalars),
+        "started_key": st.one_of(keys, json_scalars),
+    },
+)
+
+
+def _periods() -> list:
+    return list(UncountablePeriod.objects.order_by("pk").values_list("pk", "ended_at", "estimated_count"))
+
+
+@FUZZ
+@given(entry=uncountable_entries)
+def test_uncountable_entries_never_fail_and_change_nothing_when_refused(owner_client, child, outsider, entry) -> None:
+    UncountablePeriod.objects.filter(child=child).delete()
+    other = outsider.memberships.get().child
+    UncountablePeriod.objects.get_or_create(
+        child=other, client_uuid=uuid.UUID(int=3), defaults={"started_at": datetime(2026, 5, 1, 9, tzinfo=UTC)}
+    )
+    before = _periods()
+    url = reverse("seizures:sync", args=[child.public_id])
+    response = owner_client.post(url, json.dumps(entry), content_type="application/json")
+    assert response.status_code in (200, 201, 400, 409), response.content
+    if response.status_code in (400, 409):
+        assert _periods() == before and response.json()["message"]
+    for period in UncountablePeriod.objects.filter(child=child):
+        period.full_clean(exclude=["child", "created_by", "client_uuid", "end_client_uuid", "public_id"])
