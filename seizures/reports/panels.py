@@ -221,7 +221,7 @@ def uncountable_text(spans: tuple[Span, ...]) -> str:
             )
             % words
         )
-    return text + _(": not in the counts and averages above.")
+    return text + _("; not in the counts and averages above.")
 
 
 def _touched(summary: Summary, bucket: Bucket) -> bool:

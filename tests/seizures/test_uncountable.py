@@ -76,6 +76,18 @@ def test_a_period_across_the_autumn_change_counts_its_25_hour_day(child) -> None
     assert panels.estimate_text(result.uncountable[0]) == "3 h 0 min too frequent to count, not estimated"
 
 
+def test_several_periods_are_summed_once_each(child) -> None:
+    log(child, at(child, "2026-06-01 09:00"))
+    period(child, at(child, "2026-06-01 10:00"), at(child, "2026-06-01 12:30"), 100)
+    period(child, at(child, "2026-06-02 10:00"), at(child, "2026-06-02 11:00"), None)
+    period(child, at(child, "2026-06-03 10:00"), at(child, "2026-06-03 11:00"), 50)
+    result = summary(child, "2026-06-01", "2026-06-03")
+    assert panels.uncountable_text(result.uncountable) == (
+        "Also 3 periods too frequent to count (4 h 30 min in all): about 150 seizures, 1 period not estimated; "
+        "not in the counts and averages above."
+    )
+
+
 def test_a_day_inside_a_period_only_is_recorded_with_no_exact_count(child) -> None:
     period(child, at(child, "2026-06-01 20:00"), at(child, "2026-06-03 04:00"), 1000)
     log(child, at(child, "2026-06-02 12:00"))
