@@ -88,6 +88,15 @@ def test_several_periods_are_summed_once_each(child) -> None:
     )
 
 
+def test_a_period_across_midnight_into_the_spring_change_is_three_hours(child) -> None:
+    # 29 March 2026 is 23 hours long in London: 23:00 to 03:00 local lasts three hours.
+    period(child, at(child, "2026-03-28 23:00"), at(child, "2026-03-29 03:00"), 90)
+    log(child, at(child, "2026-03-28 23:30"), at(child, "2026-03-29 00:30"), at(child, "2026-03-29 03:00"))
+    result = summary(child, "2026-03-28", "2026-03-29")
+    assert (result.counts, result.recorded) == ([0, 1], [True, True])
+    assert panels.estimate_text(result.uncountable[0]) == "about 90 seizures in 3 h 0 min, too frequent to count"
+
+
 def test_a_day_inside_a_period_only_is_recorded_with_no_exact_count(child) -> None:
     period(child, at(child, "2026-06-01 20:00"), at(child, "2026-06-03 04:00"), 1000)
     log(child, at(child, "2026-06-02 12:00"))
