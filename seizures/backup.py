@@ -26,7 +26,7 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -40,10 +40,11 @@ SECTIONS: dict[str, type[models.Model]] = {
     "treatments": Treatment,
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
+    "uncountable_periods": UncountablePeriod,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges"}
+LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges", "uncountable_periods"}
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -84,6 +85,9 @@ def export_child(child: Child) -> dict:
     )
     user_ids |= set(
         NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
+    )
+    user_ids |= set(
+        UncountablePeriod.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")

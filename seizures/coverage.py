@@ -1,8 +1,9 @@
 """Which of the child's days are recorded (read side: pages and reports share it).
 
-A day is recorded when it has entries or a caregiver confirmed it, unless an owner marked
-it as not recorded; any other day is unrecorded (nobody said, so no figure may count it as
-seizure-free)."""
+A day is recorded when it has entries, a caregiver confirmed it, or a period too frequent to
+count touches it, unless an owner marked it as not recorded; any other day is unrecorded
+(nobody said, so no figure may count it as seizure-free). A day a period touches is never
+seizure-free either: its seizures were too many to count, not none."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caregiver.models import Child
-from seizures.models import DayConfirmation, Episode, NotRecordedRange, day_bounds
+from seizures.models import (
+    MAX_UNCOUNTABLE,
+    DayConfirmation,
+    Episode,
+    NotRecordedRange,
+    UncountablePeriod,
+    day_bounds,
+    local_midnight,
+)
 
 # The diary page lists this many days back from today.
 RECENT_DAYS = 14
@@ -24,6 +34,7 @@ STATUS_LABELS = {
     "not_recorded": _("Not recorded"),
     "entries": _("Recorded (seizures logged)"),
     "confirmed": _("Recorded (confirmed)"),
+    "uncountable": _("Recorded (too frequent to count for a while)"),
     "unrecorded": _("Unrecorded"),
 }
 
@@ -34,11 +45,14 @@ class DiaryDay:
     entries: int
     confirmation: DayConfirmation | None
     not_recorded: NotRecordedRange | None
+    uncountable: bool = False
 
     @property
     def status(self) -> str:
         if self.not_recorded is not None:
             return "not_recorded"
+        if self.uncountable:
+            return "uncountable"
         if self.entries:
             return "entries"
         return "confirmed" if self.confirmation is not None else "unrecorded"
@@ -49,7 +63,7 @@ class DiaryDay:
 
 
 def diary_days(child: Child, last: date, days: int = RECENT_DAYS) -> list[DiaryDay]:
-    """The `days` days up to `last`, newest first. Three queries: each local day's entries are
+    """The `days` days up to `last`, newest first. Four queries: each local day's entries are
     counted between its own midnights (a 23- or 25-hour day counts whole)."""
     ons = [last - timedelta(days=back) for back in range(days)]
     bounds = {on: day_bounds(on, child.zone) for on in ons}
@@ -75,15 +89,71 @@ def diary_days(child: Child, last: date, days: int = RECENT_DAYS) -> list[DiaryD
             "started_on"
         )
     )
+    touched = load_periods(child, ons[-1], ons[0]).touched
     return [
         DiaryDay(
             on=on,
             entries=counts[on.isoformat()],
             confirmation=confirmations.get(on),
             not_recorded=next((r for r in ranges if r.started_on <= on <= r.ended_on), None),
+            uncountable=on in touched,
         )
         for on in ons
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A period too frequent to count, as the figures use it: an open one runs to `now`."""
+
+    public_id: str
+    start: datetime
+    end: datetime
+    ongoing: bool
+    estimate: int | None
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The periods too frequent to count touching some days, and the local days they touch."""
+
+    spans: tuple[Span, ...]
+    touched: frozenset[date]
+
+    @property
+    def excluded(self) -> list[tuple[datetime, datetime]]:
+        """The instants whose seizures no exact figure counts."""
+        return [(span.start, span.end) for span in self.spans]
+
+
+def load_periods(child: Child, first: date, last: date, now: datetime | None = None) -> Periods:
+    """The child's periods too frequent to count that touch the local days `first`..`last`,
+    oldest first (one query). A period touches each local day it overlaps, so one from 22:00
+    to 03:00 touches two; the days are worked out in Python, where zoneinfo knows each day's
+    length."""
+    now = now or timezone.now()
+    start, end = local_midnight(first, child.zone), local_midnight(last + timedelta(days=1), child.zone)
+    spans, touched = [], set()
+    rows = UncountablePeriod.objects.for_child(child).touching(start, end).order_by("started_at")
+    for public_id, started_at, ended_at, estimate in rows.values_list(
+        "public_id", "started_at", "ended_at", "estimated_count"
+    ):
+        # One left open is counted up to now, and never for longer than a period may last.
+        until = ended_at or min(max(now, started_at), started_at + MAX_UNCOUNTABLE)
+        spans.append(Span(str(public_id), started_at, until, ended_at is None, estimate))
+        day = max(started_at.astimezone(child.zone).date(), first)
+        # The end is excluded: a period ending at midnight does not touch the next day.
+        last_touched = min((until - timedelta(microseconds=1)).astimezone(child.zone).date(), last)
+        while day <= last_touched:
+            touched.add(day)
+            day += timedelta(days=1)
+        if until == started_at and first <= started_at.astimezone(child.zone).date() <= last:
+            touched.add(started_at.astimezone(child.zone).date())
+    return Periods(tuple(spans), frozenset(touched))
 
 
 @dataclass(frozen=True)
@@ -95,6 +165,7 @@ class Coverage:
     last: date
     confirmed: frozenset[date]
     not_recorded: tuple[tuple[date, date], ...]
+    periods: Periods = Periods((), frozenset())
 
     def covers(self, first: date, last: date) -> bool:
         return self.first <= first and last <= self.last
@@ -102,12 +173,21 @@ class Coverage:
     def marked(self, day: date) -> bool:
         return any(a <= day <= b for a, b in self.not_recorded)
 
+    def uncountable(self, day: date) -> bool:
+        """Whether a period too frequent to count touches the day."""
+        return day in self.periods.touched
+
     def recorded(self, day: date, entries: int) -> bool:
-        return not self.marked(day) and (entries > 0 or day in self.confirmed)
+        return not self.marked(day) and (entries > 0 or day in self.confirmed or day in self.periods.touched)
+
+    def seizure_free(self, day: date, entries: int) -> bool:
+        """Recorded, with no seizure logged and none too frequent to count."""
+        return not entries and self.recorded(day, entries) and day not in self.periods.touched
 
 
 def load_coverage(child: Child, first: date, last: date) -> Coverage:
-    """The confirmations and not-recorded ranges touching `first`..`last`: two queries."""
+    """The confirmations, not-recorded ranges and periods too frequent to count touching
+    `first`..`last`: three queries."""
     confirmed = DayConfirmation.objects.filter(child=child, confirmed_on__range=(first, last))
     ranges = NotRecordedRange.objects.filter(child=child, started_on__lte=last, ended_on__gte=first)
     return Coverage(
@@ -115,6 +195,7 @@ def load_coverage(child: Child, first: date, last: date) -> Coverage:
         last,
         frozenset(confirmed.values_list("confirmed_on", flat=True)),
         tuple(ranges.order_by("started_on").values_list("started_on", "ended_on")),
+        load_periods(child, first, last),
     )
 
 

@@ -17,7 +17,7 @@ from caregiver import bounds
 from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
-from seizures.models import Episode, NotRecordedRange, Treatment
+from seizures.models import MAX_ESTIMATE, Episode, NotRecordedRange, Treatment, UncountablePeriod
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, SIGNS, Colour, Limb, Region, Side
 
 # Steps shown on the past-seizure form; an episode with a longer path gets one spare row more.
@@ -336,3 +336,52 @@ class TreatmentStopForm(forms.Form):
         if stopped_on > bounds.latest_on():
             raise ValidationError(bounds.too_late_message())
         return stopped_on
+
+
+class UncountableForm(StorableTextForm, forms.ModelForm):
+    """Add or edit a period too frequent to count, in the child's local time. An empty end
+    means it is still going on (ended later from the home page)."""
+
+    started_at = LocalDateTimeField(zone=ZoneInfo("UTC"), label=_("Began at"))
+    ended_at = LocalDateTimeField(
+        zone=ZoneInfo("UTC"), label=_("Ended at"), required=False, help_text=_("Leave empty while it goes on.")
+    )
+    estimated_count = forms.IntegerField(
+        label=_("Estimated number of seizures"),
+        required=False,
+        min_value=0,
+        max_value=MAX_ESTIMATE,
+        help_text=_("Optional: your best guess. Leave empty if you cannot say."),
+    )
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = UncountablePeriod
+        fields = ["started_at", "ended_at", "estimated_count", "notes"]
+
+    def __init__(self, *args, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
+        for name in ("started_at", "ended_at"):
+            self.fields[name].zone = child.zone
+
+
+class UncountableEndForm(forms.Form):
+    """Ends the period going on: now, unless a time is given, with an optional estimate."""
+
+    period = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    ended_at = LocalDateTimeField(
+        zone=ZoneInfo("UTC"), label=_("Ended at"), required=False, help_text=_("Leave empty for now.")
+    )
+    estimated_count = forms.IntegerField(
+        label=_("Estimated number of seizures"),
+        required=False,
+        min_value=0,
+        max_value=MAX_ESTIMATE,
+        help_text=_("Optional: your best guess. Leave empty if you cannot say."),
+    )
+
+    def __init__(self, *args, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ended_at"].zone = child.zone

@@ -498,3 +498,91 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The longest period a caregiver may mark as too frequent to count: the worst weeks of this
+# disease last days, and anything longer is a slip in the dates (or the diary given up on).
+MAX_UNCOUNTABLE = timedelta(days=14)
+MAX_ESTIMATE = 100_000
+
+
+class UncountablePeriodQuerySet(models.QuerySet["UncountablePeriod"]):
+    def for_child(self, child: Child) -> UncountablePeriodQuerySet:
+        return self.filter(child=child)
+
+    def touching(self, start: datetime, end: datetime) -> UncountablePeriodQuerySet:
+        """Overlapping [start, end): an open period (no end yet) runs on to now."""
+        return self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start), started_at__lt=end)
+
+    def open(self) -> UncountablePeriodQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class UncountablePeriod(models.Model):
+    """A stretch of time when seizures came too fast to count with "+1" (`started_at` to
+    `ended_at`, half-open; no end while it goes on). No exact figure counts the seizures
+    logged inside it; the period is reported apart, with the caregiver's estimate when one
+    was given, and every day it touches counts as recorded."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="uncountable_periods")
+    started_at = models.DateTimeField(_("began at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    estimated_count = models.PositiveIntegerField(
+        _("estimated number of seizures"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: your best guess. Leave empty if you cannot say."),
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Made by the phone, so a start sent twice (or replayed offline) is stored once; the end
+    # has its own key, so a replayed end never ends a later period.
+    client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    end_client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UncountablePeriodQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "started_at"])]
+        constraints = [
+            # At most one open period per child: "too frequent to count" is started once.
+            models.UniqueConstraint(fields=["child"], condition=Q(ended_at__isnull=True), name="one_open_uncountable")
+        ]
+
+    def __str__(self) -> str:
+        return f"Too frequent to count from {self.started_at:%Y-%m-%d %H:%M} UTC"
+
+    def length(self, now: datetime | None = None) -> timedelta:
+        """How long it lasted (an open one: so far)."""
+        return (self.ended_at or now or timezone.now()) - self.started_at
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        now = timezone.now()
+        child = self.child if self.child_id else None
+        for name in ("started_at", "ended_at"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value > now + CLOCK_SKEW:
+                add(name, _("This time is in the future."))
+            elif bounds.bounded_instant(value) is None:
+                add(name, bounds.too_early_message())
+            elif child is not None and value.astimezone(child.zone).date() < child.born_on:
+                add(name, _("This time is before the child’s date of birth."))
+        if self.started_at is not None and self.ended_at is not None and not errors:
+            if self.ended_at <= self.started_at:
+                add("ended_at", _("The end must come after the start."))
+            elif self.ended_at - self.started_at > MAX_UNCOUNTABLE:
+                add("ended_at", _("A period too frequent to count can last at most 14 days; check the dates."))
+        if self.estimated_count is not None and self.estimated_count > MAX_ESTIMATE:
+            add("estimated_count", _("An estimate over 100,000 is not possible; check the number."))
+        if errors:
+            raise ValidationError(errors)

@@ -17,6 +17,11 @@ An entry is one JSON object with a `kind`:
 - ``"confirm"``: the local ``day`` (``"2026-05-01"``) is recorded, as of ``confirmed_at`` (the
   phone's time when the button was pressed: a day confirmed that evening but sent the next
   morning is not late). One confirmation per day, so a replay or a second phone changes nothing.
+- ``"uncountable"``: seizures too frequent to count, ``"action": "start"`` at ``at`` (the
+  phone's time; a period already going on is kept), or ``"action": "end"`` at ``at`` with an
+  optional ``estimated_count``, ending the period this phone started (``started_key``, its
+  start's client UUID) or else the one going on. Each is saved once by its client UUID: a
+  replayed end never ends a later period.
 
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
@@ -40,7 +45,7 @@ from caregiver import bounds
 from caregiver.models import Child, User
 from seizures import recording, recording_days
 from seizures.forms import EpisodeForm
-from seizures.models import CLOCK_SKEW, Episode
+from seizures.models import CLOCK_SKEW, MAX_ESTIMATE, Episode
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS
 
 BOOLEAN_FIELDS = (*SIGN_KEYS, *OBSERVATION_KEYS)
@@ -62,7 +67,7 @@ EPISODE_FIELDS = frozenset(
 )
 # Fields a change to a running seizure may set (its start is fixed when it is created).
 CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds"}
-KINDS = ("episode", "form", "tally", "undo", "confirm")
+KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable")
 # Form fields the past-seizure form's entry carries as typed; the key comes from the entry.
 IGNORED_FORM_FIELDS = {"client_uuid", "csrfmiddlewaretoken"}
 MAX_FORM_FIELDS = 200
@@ -203,7 +208,14 @@ def save_entry(child: Child, user: User, data: Any) -> Outcome:
     """Saves one entry for `child` as `user` (whose right to write the caller has checked).
     Raises EntryError (nothing saved) or ClientUUIDConflict (nothing changed)."""
     kind, key = read_entry(data)
-    reader = {"episode": _episode, "form": _form, "tally": _tally, "undo": _undo, "confirm": _confirm}[kind]
+    reader = {
+        "episode": _episode,
+        "form": _form,
+        "tally": _tally,
+        "undo": _undo,
+        "confirm": _confirm,
+        "uncountable": _uncountable,
+    }[kind]
     try:
         return Outcome(kind, key, reader(child, user, data, key))
     except ValidationError as error:
@@ -283,3 +295,24 @@ def _confirm(child: Child, user: User, data: dict, key: UUID) -> recording.Saved
         raise _error("confirmed_at", _("This time is in the future."))
     confirmed = recording_days.confirm_day(child, user, key=key, day=day, confirmed_at=confirmed_at)
     return recording.Saved(None, created=confirmed.created)
+
+
+def _uncountable(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
+    action = data.get("action")
+    if action == "start":
+        _only(data, {"action", "at"}, "uncountable")
+        saved = recording_days.start_uncountable(child, user, key=key, started_at=_moment(data.get("at"), "at"))
+        return recording.Saved(None, created=saved.changed)
+    if action != "end":
+        raise _error("action", _("Say whether counting stopped (start) or started again (end)."))
+    _only(data, {"action", "at", "estimated_count", "started_key"}, "uncountable")
+    estimate = data.get("estimated_count")
+    if estimate is not None and (
+        not isinstance(estimate, int) or isinstance(estimate, bool) or not 0 <= estimate <= MAX_ESTIMATE
+    ):
+        raise _error("estimated_count", _("Give the estimate as a whole number from 0 to 100,000, or null."))
+    started_key = _uuid(data["started_key"]) if data.get("started_key") is not None else None
+    saved = recording_days.end_uncountable(
+        child, user, ended_at=_moment(data.get("at"), "at"), estimated_count=estimate, started_key=started_key, key=key
+    )
+    return recording.Saved(None, created=saved.changed)

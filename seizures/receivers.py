@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from caregiver.models import Child, User
 from seizures.demo import seed_history
-from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
 from seizures.signs import OBSERVATION_KEYS, SIGNS
 
 
@@ -64,9 +64,11 @@ def export_treatments(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
 
 
 def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
-    """The days confirmed as recorded and the ranges marked as not recorded."""
+    """The days confirmed as recorded, the ranges marked as not recorded and the periods too
+    frequent to count."""
     confirmations = DayConfirmation.objects.filter(child=child).select_related("confirmed_by").order_by("confirmed_on")
     ranges = NotRecordedRange.objects.filter(child=child).order_by("started_on", "pk")
+    periods = UncountablePeriod.objects.for_child(child).select_related("created_by").order_by("started_at")
     return "diary_days", {
         "confirmed": [
             {
@@ -85,6 +87,17 @@ def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
                 "reason": r.reason,
             }
             for r in ranges
+        ],
+        "too_frequent_to_count": [
+            {
+                "id": str(p.public_id),
+                "started_at": _iso(p.started_at),
+                "ended_at": _iso(p.ended_at),
+                "estimated_count": p.estimated_count,
+                "notes": p.notes,
+                "marked_by": p.created_by.email if p.created_by else None,
+            }
+            for p in periods
         ],
     }
 

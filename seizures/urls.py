@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, imports, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, imports, outbox, tally, timeline, timer, treatments, uncountable
 
 app_name = "seizures"
 
 EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
+UNCOUNTABLE = "c/<uuid:child_id>/too-frequent/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -38,6 +39,12 @@ urlpatterns = [
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
     path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),
     path(DAYS + "not-recorded/<uuid:range_id>/remove/", days.not_recorded_remove, name="not-recorded-remove"),
+    path(UNCOUNTABLE, uncountable.uncountable, name="uncountable"),
+    path(UNCOUNTABLE + "new/", uncountable.uncountable_add, name="uncountable-add"),
+    path(UNCOUNTABLE + "start/", uncountable.uncountable_start, name="uncountable-start"),
+    path(UNCOUNTABLE + "end/", uncountable.uncountable_end, name="uncountable-end"),
+    path(UNCOUNTABLE + "<uuid:period_id>/", uncountable.uncountable_edit, name="uncountable-edit"),
+    path(UNCOUNTABLE + "<uuid:period_id>/delete/", uncountable.uncountable_delete, name="uncountable-delete"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),

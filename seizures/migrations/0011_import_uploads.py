@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('caregiver', '0002_device_tokens'),
-        ('seizures', '0006_stats_index_received_at'),
+        ('seizures', '0007_uncountable_periods'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,6 +22,8 @@ import plotly.graph_objects as go
 # Bars span their period: a day, a Monday-to-Sunday week, a calendar month.
 PERIODS = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}
 BAND_COLOUR = "rgba(128, 128, 128, 0.18)"  # readable on light and dark backgrounds
+# Days with a period too frequent to count: a warm tint, apart from the treatments' grey.
+UNCOUNTABLE_COLOUR = "rgba(234, 88, 12, 0.22)"
 HOURS = [f"{hour:02d}:00" for hour in range(24)]
 
 
@@ -101,6 +103,18 @@ def _bands(bands: list[Band]) -> dict:
     return {"shapes": shapes, "annotations": annotations, "margin": {"t": 12 + 15 * min(len(bands), 2)}}
 
 
+def _uncountable(bands: list[Band]) -> list[dict]:
+    """The days a period too frequent to count touched, shaded under the bars (their counts
+    leave its seizures out), named once in the legend."""
+    return [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": band.first.isoformat(),
+         "x1": (band.last + timedelta(days=1)).isoformat(), "y0": 0, "y1": 1, "fillcolor": UNCOUNTABLE_COLOUR,
+         "line": {"width": 0}, "layer": "below", "name": _escape(band.label), "legendgroup": "uncountable",
+         "showlegend": n == 0}
+        for n, band in enumerate(bands)
+    ]  # fmt: skip
+
+
 def frequency(
     *,
     granularity: str,
@@ -110,9 +124,11 @@ def frequency(
     rolling: dict[int, list[float]],
     bands: list[Band],
     labels: dict[str, str],
+    uncountable: list[Band] = (),
 ) -> dict:
     """Seizures per period as bars, with the 7- and 28-day rolling averages of the daily count
-    as lines, and treatments as bands. Under weekly or monthly bars the averages are on a
+    as lines, treatments as bands, and the days of periods too frequent to count
+    (`uncountable`) shaded. Under weekly or monthly bars the averages are on a
     second axis (they are per day) and drawn once a week, ending on the last day: a phone
     cannot show a thousand points, and a tenth of them is a tenth of the JSON.
     `days` and each `rolling` list run day by day. `labels`: "bars", "axis", "rolling7",
@@ -137,6 +153,8 @@ def frequency(
             )
         )  # fmt: skip
     extra = {"yaxis": {"title": {"text": labels["axis"]}}, **_bands(bands)}
+    if uncountable:
+        extra["shapes"] = _uncountable(list(uncountable)) + extra.get("shapes", [])
     if not same_axis:
         extra["yaxis2"] = {
             "title": {"text": labels["rolling_axis"]}, "overlaying": "y", "side": "right",

@@ -3,7 +3,9 @@
 Made for spreadsheets: UTF-8 with a byte-order mark (so Excel reads it as UTF-8) and a header
 row. Columns are named by the model's field names, a contract like the sign keys; yes/no
 columns are 1 and 0, so a spreadsheet can sum them. Text a family typed is defused when a
-spreadsheet would read it as a formula (OWASP's CSV injection advice).
+spreadsheet would read it as a formula (OWASP's CSV injection advice). `too_frequent_to_count`
+is 1 for a seizure logged inside a period marked too frequent to count: the charts and the
+report leave those out of their exact counts.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import csv
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, F, IntegerField, TextField
 from django.db.models.functions import Cast
 
 from caregiver.models import Child
+from seizures.coverage import Span, load_periods
 from seizures.models import Episode, is_backfilled
 from seizures.signs import COLOUR_FIELD, OBSERVATION_KEYS, SIGNS
 
@@ -44,6 +48,7 @@ HEADER = [
     "logged_by",
     "received_at",
     "backfilled",
+    "too_frequent_to_count",
 ]
 
 
@@ -71,6 +76,17 @@ def _columns() -> dict:
     return columns
 
 
+def _inside(spans: tuple[Span, ...]):
+    """A test of whether an instant falls in one of the (non-overlapping, sorted) spans."""
+    starts = [span.start for span in spans]
+
+    def inside(at: datetime) -> bool:
+        n = bisect_right(starts, at) - 1
+        return n >= 0 and at < spans[n].end
+
+    return inside
+
+
 class _Echo:
     """A file-like object whose write() hands the line back, for csv.writer."""
 
@@ -80,9 +96,14 @@ class _Echo:
 
 def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
     """The CSV text in pieces of up to CHUNK lines: the header, then the child's live episodes
-    that started in [start, end), oldest first. One query, read CHUNK rows at a time."""
+    that started in [start, end), oldest first. Two queries (the periods too frequent to
+    count, then the episodes, read CHUNK rows at a time)."""
     writer = csv.writer(_Echo())
     zone = child.zone
+    spans = load_periods(
+        child, start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
+    )
+    inside = _inside(spans.spans)
     yield BOM + writer.writerow(HEADER)
     stored = _columns()
     rows = (
@@ -127,6 +148,7 @@ def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
                     defuse(name or email or ""),
                     received_at.astimezone(zone).isoformat(timespec="seconds"),
                     int(is_backfilled(started_at, received_at)),
+                    int(inside(started_at)),
                 ]
             )
         )

@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from seizures.coverage import Span
 from seizures.models import Treatment
 from seizures.reports import charts
 from seizures.reports.periods import Granularity, Period
@@ -168,6 +169,81 @@ def delay_text(delay: timedelta | None) -> str:
     return timesince(base, base + delay)
 
 
+def length_text(seconds: int) -> str:
+    """A period's length as "5 h 20 min" (whole minutes; under a minute is "0 min")."""
+    hours, minutes = divmod(seconds // 60, 60)
+    if not hours:
+        return _("%(m)s min") % {"m": minutes}
+    return _("%(h)s h %(m)s min") % {"h": f"{hours:,}", "m": minutes}
+
+
+def estimate_text(span: Span) -> str:
+    """One period too frequent to count, as reported: "about 300 seizures in 5 h 20 min,
+    too frequent to count" or "5 h 20 min too frequent to count, not estimated"."""
+    length = length_text(span.seconds)
+    if span.ongoing:
+        length = _("%(length)s so far") % {"length": length}
+    if span.estimate is None:
+        return _("%(length)s too frequent to count, not estimated") % {"length": length}
+    return ngettext(
+        "about %(n)s seizure in %(length)s, too frequent to count",
+        "about %(n)s seizures in %(length)s, too frequent to count",
+        span.estimate,
+    ) % {"n": f"{span.estimate:,}", "length": length}
+
+
+def uncountable_text(spans: tuple[Span, ...]) -> str:
+    """What the chart summaries add about the periods too frequent to count ("" if none)."""
+    if not spans:
+        return ""
+    if len(spans) == 1:
+        described = estimate_text(spans[0])
+        return _("Also %(described)s: not in the counts and averages above.") % {"described": described}
+    estimated = [span.estimate for span in spans if span.estimate is not None]
+    words = {
+        "n": len(spans),
+        "length": length_text(sum(span.seconds for span in spans)),
+        "about": f"{sum(estimated):,}",
+        "missing": len(spans) - len(estimated),
+    }
+    if not estimated:
+        text = _("Also %(n)s periods too frequent to count (%(length)s in all), not estimated") % words
+    elif len(estimated) == len(spans):
+        text = _("Also %(n)s periods too frequent to count (%(length)s in all): about %(about)s seizures") % words
+    else:
+        text = (
+            ngettext(
+                "Also %(n)s periods too frequent to count (%(length)s in all): about %(about)s seizures, "
+                "%(missing)s period not estimated",
+                "Also %(n)s periods too frequent to count (%(length)s in all): about %(about)s seizures, "
+                "%(missing)s periods not estimated",
+                words["missing"],
+            )
+            % words
+        )
+    return text + _("; not in the counts and averages above.")
+
+
+def _touched(summary: Summary, bucket: Bucket) -> bool:
+    """Whether a period too frequent to count touches a day of the bucket."""
+    touched = summary.coverage.periods.touched
+    return any(bucket.start <= day <= bucket.end for day in touched)
+
+
+def uncountable_bands(summary: Summary) -> list[charts.Band]:
+    """The local days each period too frequent to count touches, cut to the period shown."""
+    touched = sorted(
+        day for day in summary.coverage.periods.touched if summary.period.start <= day <= summary.period.end
+    )
+    bands: list[charts.Band] = []
+    for day in touched:
+        if bands and bands[-1].last + timedelta(days=1) == day:
+            bands[-1] = charts.Band(bands[-1].label, bands[-1].first, day)
+        else:
+            bands.append(charts.Band(_("Too frequent to count"), day, day))
+    return bands
+
+
 def _unit(granularity: str) -> str:
     return {Granularity.DAY: _("day"), Granularity.WEEK: _("week"), Granularity.MONTH: _("month")}[granularity]
 
@@ -183,6 +259,7 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
         days=summary.days,
         rolling=summary.rolling,
         bands=bands,
+        uncountable=uncountable_bands(summary),
         labels={
             "bars": _("Seizures per %(unit)s") % {"unit": unit},
             "axis": _("Seizures per %(unit)s") % {"unit": unit},
@@ -211,10 +288,12 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
     else:
         text = _("No day of this period was recorded, so there is nothing to count.")
     text = _with_coverage(whole, text)
+    if extra := uncountable_text(summary.uncountable):
+        text = f"{text} {extra}"
     if period.granularity == Granularity.DAY:
         headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average")]
         rows = [
-            [name, f"{b.count:,}" if b.recorded else _("not recorded"), _maybe(r7), _maybe(r28)]
+            [name, _day_cell(summary, b), _maybe(r7), _maybe(r28)]
             for name, b, r7, r28 in zip(names, buckets, summary.rolling[7], summary.rolling[28], strict=True)
         ]
     else:
@@ -223,7 +302,7 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
             [
                 name,
                 _("%(recorded)s of %(n)s") % {"recorded": b.recorded, "n": b.days},
-                f"{b.count:,}",
+                _day_cell(summary, b),
                 _maybe(None if b.per_day is None else round(b.per_day, 1)),
             ]
             for name, b in zip(names, buckets, strict=True)
@@ -235,6 +314,15 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
         figure,
         Table(_("Seizures per %(unit)s") % {"unit": unit}, headers, rows),
     )
+
+
+def _day_cell(summary: Summary, bucket: Bucket) -> str:
+    """A bar's count in the table; a bar a period too frequent to count touches says so."""
+    if not bucket.recorded:
+        return _("not recorded")
+    if _touched(summary, bucket):
+        return _("%(n)s, plus a period too frequent to count") % {"n": f"{bucket.count:,}"}
+    return f"{bucket.count:,}"
 
 
 def _trend(summary: Summary) -> str:
@@ -470,6 +558,21 @@ def effect_rows(effects: list[Effect]) -> list[EffectRow]:
         change = "—" if effect.change_percent is None else f"{effect.change_percent:+.1f}%"
         responder = {None: "—", True: _("Yes"), False: _("No")}[effect.responder]
         rows.append(EffectRow(t.label, dates, before, after, change, responder, note))
+    return rows
+
+
+def uncountable_rows(summary: Summary, zone) -> list[tuple[str, str]]:
+    """For the report: each period too frequent to count, its local times and its estimate."""
+    rows = []
+    for span in summary.uncountable:
+        start = span.start.astimezone(zone)
+        when = f"{day_label(start.date())} {start:%H:%M} – "
+        if span.ongoing:
+            when += _("going on")
+        else:
+            end = span.end.astimezone(zone)
+            when += f"{end:%H:%M}" if end.date() == start.date() else f"{day_label(end.date())} {end:%H:%M}"
+        rows.append((when, estimate_text(span)))
     return rows
 
 

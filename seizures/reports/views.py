@@ -136,6 +136,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         )
         context["episodes_limit"] = REPORT_EPISODES
         context["signs"] = panels.sign_rows(context["summary"])
+        context["uncountable"] = panels.uncountable_rows(context["summary"], child.zone)
         context["entry_times"] = stats.entry_times(child, start, end)
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["last_seizure"] = last_seizure(child)

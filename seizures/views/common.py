@@ -91,5 +91,8 @@ def logging_config(child: Child) -> dict:
             "label_confirm": _("%(name)s: day confirmed at %(time)s"),
             "day_confirmed": _("Today is recorded."),
             "confirm_kept": _("Today is recorded on this phone; it will be sent when you are online."),
+            "label_uncountable_start": _("%(name)s: too frequent to count from %(time)s"),
+            "label_uncountable_end": _("%(name)s: counting again from %(time)s"),
+            "uncountable_kept": _("Kept on this phone; it will be sent when you are online."),
         },
     }

@@ -16,7 +16,7 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
-from seizures.models import MAX_DURATION, Episode, Treatment, day_bounds
+from seizures.models import MAX_DURATION, Episode, Treatment, UncountablePeriod, day_bounds
 from seizures.queries import last_seizure, recent_taps, tally_state
 from seizures.views.common import logging_config
 from seizures.views.days import day_status_context
@@ -72,6 +72,9 @@ def home_context(child: Child) -> dict:
         # A fresh key per page view: a repeated submit of this page's forms saves once.
         start_uuid=uuid.uuid4(),
         tally_uuid=uuid.uuid4(),
+        uncountable_uuid=uuid.uuid4(),
+        end_uuid=uuid.uuid4(),
+        open_period=UncountablePeriod.objects.for_child(child).open().first(),
         logging=logging_config(child),
     )
     context.update(day_status_context(child, context["today_count"]))
@@ -81,7 +84,7 @@ def home_context(child: Child) -> dict:
 @require_GET
 @offline_page(start=True)
 def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member. Six queries after `child_for`, whatever the history; an htmx request
+    """Any member. Seven queries after `child_for`, whatever the history; an htmx request
     (the page polls it) gets only the live part, in three."""
     child = child_for(request, child_id)
     audit.record_clinician_view(request, child, "Viewed the child's page", obj=child, once_within=HOME_VIEW_WINDOW)

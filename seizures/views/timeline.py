@@ -22,7 +22,9 @@ from caregiver.access import AuthedRequest, child_for
 from caregiver.audit import record_clinician_view
 from caregiver.models import Child
 from caregiver.pwa import offline_page
+from seizures.coverage import load_periods
 from seizures.models import Episode, EpisodeQuerySet, local_midnight
+from seizures.reports.panels import estimate_text
 from seizures.signs import SIGNS
 from seizures.views.common import logging_config
 
@@ -55,7 +57,8 @@ def filtered(child: Child, key: str) -> EpisodeQuerySet:
 
 
 def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) -> dict:
-    """One page of days: two queries (the episodes, then the full counts of their days)."""
+    """One page of days: three queries (the episodes, the full counts of their days, and
+    the periods too frequent to count on them)."""
     zone = child.zone
     episodes = filtered(child, key)
     page = episodes
@@ -88,6 +91,13 @@ def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) 
         {"day": day, "count": counts.get(day, 0), "episodes": list(items), "continued": day == continued_day}
         for day, items in groupby(rows, key=lambda e: e.local_day)
     ]
+    if days:
+        # The periods too frequent to count on these days, listed under each day they touch.
+        periods = load_periods(child, days[-1]["day"], days[0]["day"])
+        words = [(span, estimate_text(span)) for span in periods.spans]
+        for day in days:
+            start, end = local_midnight(day["day"], zone), local_midnight(day["day"] + timedelta(days=1), zone)
+            day["uncountable"] = [(span, text) for span, text in words if span.start < end and span.end > start]
     next_query = ""
     if more:
         last = rows[-1]
@@ -101,7 +111,7 @@ def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) 
 @require_GET
 @offline_page(query=("saved",))
 def timeline(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member. Two queries after `child_for` for any page, whatever the history; an htmx
+    """Any member. Three queries after `child_for` for any page, whatever the history; an htmx
     request (scrolling) gets just the next page."""
     child = child_for(request, child_id)
     key = request.GET.get("sign", "")

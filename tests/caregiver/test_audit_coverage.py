@@ -13,10 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caregiver.models import AuditEvent, Invitation, Membership, Role
-from seizures.models import Episode
+from seizures.models import Episode, UncountablePeriod
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
+from tests.support.factories import make_episode, make_treatment, sweep_not_recorded, sweep_uncountable
 from tests.support.sweep import _device_token, _import_upload
+
+
+def _open_period(child, user) -> dict:
+    UncountablePeriod.objects.create(child=child, started_at=timezone.now() - timedelta(hours=1))
+    return {}
 
 
 def _running(child, user):
@@ -89,6 +94,13 @@ WRITES = {
         "col_started_at": "date", "col_duration": "duration", "time_zone": c.time_zone, "date_order": "ymd",
         "repeated_time": "ask", "import": "1"}, "import"),
     "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:uncountable-start": (lambda c, u: {}, lambda c, o: {"client_uuid": str(uuid4())}, "create"),
+    "seizures:uncountable-end": (_open_period, lambda c, o: {"estimated_count": "30"}, "edit"),
+    "seizures:uncountable-add": (lambda c, u: {}, lambda c, o: {
+        "started_at": "2026-04-01T10:00", "ended_at": "2026-04-01T12:00", "estimated_count": "50"}, "create"),
+    "seizures:uncountable-edit": (lambda c, u: {"period_id": sweep_uncountable(c, u)}, lambda c, o: {
+        "started_at": "2026-04-01T10:00", "ended_at": "2026-04-01T12:00"}, "edit"),
+    "seizures:uncountable-delete": (lambda c, u: {"period_id": sweep_uncountable(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}

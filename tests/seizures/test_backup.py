@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
 from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
 
@@ -183,9 +183,28 @@ def test_round_trip_carries_confirmed_days_and_not_recorded_ranges(history, owne
     assert DayConfirmation.objects.get(child=child).confirmed_by == owner
 
 
+def test_round_trip_carries_periods_too_frequent_to_count(history, owner, tmp_path) -> None:
+    UncountablePeriod.objects.create(
+        child=history, started_at=datetime(2026, 5, 1, 21, tzinfo=UTC),
+        ended_at=datetime(2026, 5, 2, 2, 20, tzinfo=UTC), estimated_count=300, notes="Nearly constant",
+        created_by=owner,
+    )  # fmt: skip
+    # One left open long ago still imports (it is no longer "now").
+    UncountablePeriod.objects.create(child=history, started_at=datetime(2026, 5, 10, 8, tzinfo=UTC))
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    assert [row["estimated_count"] for row in before["uncountable_periods"]] == [300, None]
+    history.delete()
+    call_command("import_child", str(path), stdout=StringIO())
+    child = Child.objects.get(public_id=history.public_id)
+    assert _without_stamp(export_child(child)) == before
+    assert UncountablePeriod.objects.filter(child=child).first().created_by == owner
+
+
 def test_a_file_from_before_diary_days_still_imports(history, tmp_path) -> None:
     document = export_child(history)
-    del document["day_confirmations"], document["not_recorded_ranges"]
+    del document["day_confirmations"], document["not_recorded_ranges"], document["uncountable_periods"]
     history.delete()
     path = tmp_path / "older.json"
     path.write_text(json.dumps(document))

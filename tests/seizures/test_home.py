@@ -217,7 +217,7 @@ def test_home_runs_the_same_queries_with_10_and_2000_episodes(owner_client, chil
     assert Episode.objects.count() == 2001
     large = _queries(owner_client, home(child)), _queries(owner_client, home(child), **htmx_headers())
     assert small == large
-    assert small[0] <= 10
+    assert small[0] <= 11  # 10, and the period too frequent to count going on
 
 
 def test_an_htmx_tap_without_the_csrf_header_is_refused(child, owner) -> None:

@@ -164,7 +164,7 @@ def test_timeline_runs_the_same_queries_with_10_and_2000_episodes(owner_client, 
     large = _queries(owner_client, timeline(child)), _queries(owner_client, timeline(child) + "?sign=apnea")
     assert small == large
     assert _queries(owner_client, page_two, **htmx_headers()) <= small[0]
-    assert small[0] <= 6
+    assert small[0] <= 7  # 6, and the periods too frequent to count on the days shown
 
 
 def test_a_clinicians_reading_is_audited_a_familys_is_not(client, child, owner, clinician) -> None:

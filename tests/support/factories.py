@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from caregiver.models import Child, User
-from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind
+from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind, UncountablePeriod
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -52,6 +52,13 @@ def sweep_episode(child: Child, user: User):
 
 def sweep_treatment(child: Child, user: User):
     return make_treatment(child).public_id
+
+
+def sweep_uncountable(child: Child, user: User):
+    now = timezone.now()
+    return UncountablePeriod.objects.create(
+        child=child, started_at=now - timedelta(days=2), ended_at=now - timedelta(days=1), created_by=user
+    ).public_id
 
 
 def sweep_not_recorded(child: Child, user: User):

@@ -11,7 +11,7 @@ from typing import Any
 from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
 from seizures.models import ImportUpload
-from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment
+from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment, sweep_uncountable
 
 
 def _member(child: Child, user: User) -> Any:
@@ -43,4 +43,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "range_id": sweep_not_recorded,
     "token_id": _device_token,
     "upload_id": _import_upload,
+    "period_id": sweep_uncountable,
 }

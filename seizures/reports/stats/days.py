@@ -54,6 +54,29 @@ def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple
     return changes
 
 
+def without(ranges: list[tuple[datetime, datetime]], excluded: list[tuple[datetime, datetime]]) -> list[list]:
+    """For each half-open range, the parts of it outside every `excluded` range (the periods
+    too frequent to count): none when one covers it, two when one sits inside it."""
+    out = []
+    for start, end in ranges:
+        parts = [(start, end)]
+        for x0, x1 in excluded:
+            if x1 <= start or x0 >= end:
+                continue
+            kept = []
+            for p0, p1 in parts:
+                if x1 <= p0 or x0 >= p1:
+                    kept.append((p0, p1))
+                    continue
+                if p0 < x0:
+                    kept.append((p0, x0))
+                if x1 < p1:
+                    kept.append((x1, p1))
+            parts = kept
+        out.append(parts)
+    return out
+
+
 def epoch_sql(column: str) -> str:
     """SQL for a timestamp column's whole seconds since 1970-01-01 UTC, native to each
     database. ('%%' is a literal '%' in SQL sent with parameters.)"""
@@ -107,14 +130,13 @@ def _utc_text(value: datetime) -> str:
     return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
-def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[tuple]:
-    """One tuple per day between consecutive `midnights`: the aggregates, then the durations."""
+def _day_values(child: Child, ranges: list[tuple[datetime, datetime]], report: bool) -> list[tuple]:
+    """One tuple per half-open range: the aggregates, then the durations."""
     table = connection.ops.quote_name(Episode._meta.db_table)
     aggregates = ", ".join(_aggregates(report))
     live = "e.child_id = %s AND e.deleted_at IS NULL"
     if connection.vendor == "sqlite":
-        texts = [_utc_text(m) for m in midnights]
-        days = json.dumps(list(zip(texts, texts[1:], strict=False)))
+        days = json.dumps([(_utc_text(a), _utc_text(b)) for a, b in ranges])
         sql = (
             f"SELECT (SELECT json_array({aggregates}, json_group_array(e.duration_seconds)"
             f" FILTER (WHERE e.duration_seconds IS NOT NULL)) FROM {table} e"
@@ -138,24 +160,44 @@ def _day_values(child: Child, midnights: list[datetime], report: bool) -> list[t
             cursor.execute("SET LOCAL jit = off")
             # Arrays as literals: one text parameter each, not a thousand adapted datetimes.
             starts, ends = (
-                "{" + ",".join(m.isoformat() for m in part) + "}" for part in (midnights[:-1], midnights[1:])
+                "{" + ",".join(m.isoformat() for m, _ in ranges) + "}",
+                "{" + ",".join(m.isoformat() for _, m in ranges) + "}",
             )
             cursor.execute(sql, [starts, ends, child.pk])
             return cursor.fetchall()
     raise NotImplementedError(f"seizure statistics support SQLite and PostgreSQL, not {connection.vendor}")
 
 
-def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> list[DayRow]:
-    """Every local day from `first` to `last` inclusive, days without seizures included. One
-    query (on PostgreSQL inside a transaction, with one SET)."""
+def _merged(parts: list, width: int) -> list:
+    """One day's values from those of its parts: the counts summed, the durations joined."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return [0] * width + [[]]
+    return [
+        *(sum(column) for column in zip(*(p[:-1] for p in parts), strict=True)),
+        [d for p in parts for d in p[-1] or []],
+    ]
+
+
+def day_rows(
+    child: Child, first: date, last: date, *, report: bool = False, excluded: list[tuple[datetime, datetime]] = ()
+) -> list[DayRow]:
+    """Every local day from `first` to `last` inclusive, days without seizures included,
+    leaving out seizures that began inside an `excluded` range (the periods too frequent to
+    count: a day they touch is counted in parts). One query (on PostgreSQL inside a
+    transaction, with one SET)."""
     count = (last - first).days + 1
     if count <= 0:
         return []
     midnights = [local_midnight(first + timedelta(days=n), child.zone) for n in range(count + 1)]
+    days = without(list(zip(midnights, midnights[1:], strict=False)), list(excluded))
+    part_values = iter(_day_values(child, [part for parts in days for part in parts], report))
+    width = len(_aggregates(report))
     signs_at, migrated_at = 2, 2 + len(SIGN_KEYS)
     sides_at = migrated_at + 1
     rows = []
-    for n, values in enumerate(_day_values(child, midnights, report)):
+    for n, values in enumerate(_merged([next(part_values) for _part in parts], width) for parts in days):
         extra = {}
         if report:
             rescue_at = sides_at + len(SIDED) * len(SIDES)
@@ -175,13 +217,22 @@ def day_rows(child: Child, first: date, last: date, *, report: bool = False) -> 
 
 
 # --- Hours of the week ----------------------------------------------------------------------
-def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]]:
-    """Seizures by local weekday (Monday first) and hour, over [start, end). One query: a
-    UNION ALL with one part per stretch of constant UTC offset, so each row's local time is
-    its epoch seconds plus a constant (a CASE over the changes costs a third more on SQLite),
-    counted from index entries alone."""
-    changes = offset_changes(child.zone, start, end)
-    ends = [instant for instant, _ in changes[1:]] + [end]
+def hour_of_week(
+    child: Child, start: datetime, end: datetime, excluded: list[tuple[datetime, datetime]] = ()
+) -> list[list[int]]:
+    """Seizures by local weekday (Monday first) and hour, over [start, end), leaving out the
+    `excluded` ranges. One query: a UNION ALL with one part per stretch of constant UTC
+    offset (and outside the excluded ranges), so each row's local time is its epoch seconds
+    plus a constant (a CASE over the changes costs a third more on SQLite), counted from
+    index entries alone."""
+    stretches = offset_changes(child.zone, start, end)
+    stretch_ends = [instant for instant, _ in stretches[1:]] + [end]
+    pieces = without([(a, b) for (a, _), b in zip(stretches, stretch_ends, strict=True)], list(excluded))
+    changes, ends = [], []
+    for (_, offset), parts in zip(stretches, pieces, strict=True):
+        for a, b in parts:
+            changes.append((a, offset))
+            ends.append(b)
     table = connection.ops.quote_name(Episode._meta.db_table)
     # 1970-01-01 was a Thursday: hour 0 of the epoch is hour 72 of a week that starts on Monday.
     part = (
@@ -193,6 +244,8 @@ def hour_of_week(child: Child, start: datetime, end: datetime) -> list[list[int]
     for (since, offset), until in zip(changes, ends, strict=True):
         params += [offset, child.pk, adapt(since), adapt(until)]
     grid = [[0] * 24 for _ in range(7)]
+    if not changes:
+        return grid
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([part] * len(changes)), params)
         for slot, n in cursor.fetchall():

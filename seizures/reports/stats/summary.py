@@ -4,7 +4,9 @@ episodes.
 
 Only recorded days count (seizures/coverage.py): a day nobody recorded is not a day without
 seizures, so sums, medians and shares are of recorded days, and rates, averages and
-seizure-free days divide by or count recorded days only."""
+seizure-free days divide by or count recorded days only. Seizures that began inside a period
+too frequent to count are in no exact figure: the periods are summed apart (`Summary.
+uncountable`), as estimates; the days they touch are recorded but never seizure-free."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import date, timedelta
 from itertools import accumulate, chain
 
 from caregiver.models import Child
-from seizures.coverage import Coverage, load_coverage
+from seizures.coverage import Coverage, Span, load_coverage
 from seizures.reports.periods import Granularity, Period
 from seizures.reports.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
 from seizures.signs import SIGN_KEYS
@@ -89,6 +91,8 @@ class Summary:
     # that fall inside are counted from here rather than by another query.
     counted: dict[date, int]
     coverage: Coverage
+    # The periods too frequent to count that overlap the period, each reported whole, once.
+    uncountable: tuple[Span, ...] = ()
     # Counted for the report only.
     sides: dict[str, dict[str, int]] | None = None
     rescue: int | None = None
@@ -203,12 +207,12 @@ def _rolling(counts: list[int], recorded: list[bool], lead: int, window: int) ->
     return means, spans
 
 
-def _longest_run_of_zeros(days: list[date], counts: list[int], recorded: list[bool]) -> Stretch:
-    """The longest run of recorded days without seizures (an unrecorded day ends a run)."""
+def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
+    """The longest run of seizure-free days (any other day ends a run)."""
     best = Stretch(0)
     run_start = None
-    for n, (count, seen) in enumerate(zip(counts, recorded, strict=True)):
-        if count or not seen:
+    for n, is_free in enumerate(free):
+        if not is_free:
             run_start = None
             continue
         run_start = n if run_start is None else run_start
@@ -218,13 +222,13 @@ def _longest_run_of_zeros(days: list[date], counts: list[int], recorded: list[bo
 
 
 def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
-    """Every figure for `period` (which starts no earlier than `began_on`). Two queries: the
-    days (from up to 27 days before the period, for the first rolling averages) and the hours
-    of the week."""
+    """Every figure for `period` (which starts no earlier than `began_on`). Five queries: the
+    coverage (three), the days (from up to 27 days before the period, for the first rolling
+    averages) and the hours of the week."""
     lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
     lead = (period.start - lead_start).days
-    all_rows = day_rows(child, lead_start, period.end, report=report)
     coverage = load_coverage(child, lead_start, period.end)
+    all_rows = day_rows(child, lead_start, period.end, report=report, excluded=coverage.periods.excluded)
     all_counts = [r.count for r in all_rows]
     all_recorded = [coverage.recorded(r.on, r.count) for r in all_rows]
     rows, counts, recorded = all_rows[lead:], all_counts[lead:], all_recorded[lead:]
@@ -257,6 +261,8 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
             "tallies": sum(r.tallies for r in kept),
         }
     days = [r.on for r in rows]
+    free = [coverage.seizure_free(on, count) for on, count in zip(days, counts, strict=True)]
+    start, end = period.bounds(child.zone)
     rolling = {window: _rolling(all_counts, all_recorded, lead, window) for window in ROLLING}
     return Summary(
         period=period,
@@ -267,10 +273,11 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         rolling_days={window: spans for window, (_means, spans) in rolling.items()},
         buckets=buckets,
         whole=whole,
-        free_days=sum(1 for count, seen in zip(counts, recorded, strict=True) if seen and not count),
-        longest_free=_longest_run_of_zeros(days, counts, recorded),
+        free_days=sum(free),
+        longest_free=_longest_run_of_zeros(days, free),
         counted={r.on: r.count for r in all_rows},
         coverage=coverage,
-        hours=hour_of_week(child, *period.bounds(child.zone)),
+        uncountable=tuple(span for span in coverage.periods.spans if span.end > start and span.start < end),
+        hours=hour_of_week(child, start, end, coverage.periods.excluded),
         **extra,
     )

@@ -90,8 +90,9 @@ def treatment_effects(
 ) -> list[Effect]:
     """Before-and-after windows for each treatment, counting recorded days only. Days in
     `counted` (seizures per day, from `summarise`) are not counted again, nor is `coverage`
-    loaded again when it spans every window: at most three queries (the other days, and
-    the windows' confirmations and not-recorded ranges). `missing` is "before" when the
+    loaded again when it spans every window: at most four queries (the other days, and
+    the windows' confirmations, not-recorded ranges and periods too frequent to count).
+    Seizures inside those periods are in neither window's count. `missing` is "before" when the
     diary began less than 28 days before the start, "after" when the treatment has run for
     less than 28 whole days, "incomplete" when a window has fewer recorded days than
     settings.WINDOW_RECORDED_DAYS."""
@@ -105,7 +106,8 @@ def treatment_effects(
             coverage = load_coverage(child, first, last)
         days = {w: [w.first + timedelta(days=n) for n in range(WINDOW_DAYS)] for w in windows}
         if uncounted := sorted({day for window_days in days.values() for day in window_days} - counted.keys()):
-            counted |= {row.on: row.count for row in day_rows(child, uncounted[0], uncounted[-1])}
+            rows = day_rows(child, uncounted[0], uncounted[-1], excluded=coverage.periods.excluded)
+            counted |= {row.on: row.count for row in rows}
         for w, window_days in days.items():
             seen = [day for day in window_days if coverage.recorded(day, counted[day])]
             totals[w] = Window(w.first, w.last, sum(counted[day] for day in seen), len(seen))

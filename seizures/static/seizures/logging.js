@@ -194,6 +194,50 @@
     if (note && !words) note.remove();
   }
 
+  // --- "Too frequent to count" ------------------------------------------------------------------
+  // Started and ended through the outbox like a tap, each stamped with the moment it was
+  // pressed. The end names the start this phone still holds, if any, so that one is ended.
+  // After each, the form gets a fresh key: the next start or end is another, never a replay.
+  async function uncountableStart(form) {
+    var at = SL.clock.now();
+    var body = { action: "start", at: iso(at) };
+    await SL.outbox.put(entry("uncountable", form.elements.client_uuid.value, body, label(text.label_uncountable_start, at), day(at)));
+    form.elements.client_uuid.value = SL.uuid4();
+  }
+
+  async function uncountableEnd(form) {
+    var at = SL.clock.now();
+    var typed = form.elements.estimated_count.value.trim();
+    var body = { action: "end", at: iso(at), estimated_count: typed === "" ? null : Number(typed) };
+    var starts = (await ours()).filter(function (e) { return e.kind === "uncountable" && e.body.action === "start"; });
+    if (starts.length) body.started_key = starts[starts.length - 1].key;
+    await SL.outbox.put(entry("uncountable", form.elements.client_uuid.value, body, label(text.label_uncountable_end, at), day(at)));
+    form.elements.client_uuid.value = SL.uuid4();
+    form.elements.estimated_count.value = "";
+  }
+
+  // Which of start and end to offer: the server's state when the page was drawn, then what
+  // this phone sent since (acknowledged, or still held).
+  async function renderUncountable() {
+    var section = document.querySelector("[data-uncountable]");
+    var start = document.querySelector("form[data-uncountable-start]");
+    var end = document.querySelector("form[data-uncountable-end]");
+    if (!section || !start || !end) return;
+    var held = (await ours()).filter(function (e) { return e.kind === "uncountable" && e.state !== "rejected"; });
+    var open = held.length ? held[held.length - 1].body.action === "start" : section.dataset.open === "true";
+    start.hidden = open;
+    end.hidden = !open;
+    var note = section.querySelector("[data-uncountable-note]");
+    if (held.length && !note) {
+      note = document.createElement("p");
+      note.setAttribute("role", "status");
+      note.dataset.uncountableNote = "";
+      note.textContent = text.uncountable_kept;
+      section.prepend(note);
+    }
+    if (note && !held.length) note.remove();
+  }
+
   async function renderTally() {
     var count = document.querySelector("[data-today-count]");
     var none = document.querySelector("[data-none-logged]");
@@ -202,7 +246,7 @@
     if (none) {
       // Never "no seizures" beside seizures this phone holds.
       none.dataset.none = none.dataset.none || none.textContent;
-      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo" && e.kind !== "confirm"; });
+      var held = entries.some(function (e) { return e.state !== "rejected" && (e.kind === "tally" || e.kind === "form" || e.kind === "episode"); });
       none.textContent = held ? none.dataset.onPhone : none.dataset.none;
     }
     if (!count) return;
@@ -389,7 +433,9 @@
         : form.matches("form[data-undo]") ? function () { return undoLast(form); }
           : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
             : form.matches("form[data-day-confirm]") ? function () { return confirmDay(form); }
-              : null;
+              : form.matches("form[data-uncountable-start]") ? function () { return uncountableStart(form); }
+                : form.matches("form[data-uncountable-end]") ? function () { return uncountableEnd(form); }
+                  : null;
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
@@ -416,12 +462,14 @@
   var drawTally = serial(renderTally);
   var drawRunning = serial(renderRunning);
   var drawConfirm = serial(renderConfirm);
+  var drawUncountable = serial(renderUncountable);
 
   function refresh() {
     if (!ready) return;
     drawTally();
     drawRunning();
     drawConfirm();
+    drawUncountable();
   }
 
   document.addEventListener("outbox:changed", refresh);
@@ -432,6 +480,8 @@
     if (detail.entry.kind === "episode") remember(detail.entry, detail.answer);
     var confirmForm = document.querySelector("form[data-day-confirm]");
     if (detail.entry.kind === "confirm" && confirmForm) confirmForm.dataset.confirmed = detail.entry.body.day;
+    var uncountable = document.querySelector("[data-uncountable]");
+    if (detail.entry.kind === "uncountable" && uncountable) uncountable.dataset.open = String(detail.entry.body.action === "start");
     refresh();
   });
 
