@@ -483,3 +483,7 @@ class NotRecordedRange(models.Model):
                 errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+
+# The action plan's models live beside these; imported here so Django registers them.
+from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine  # noqa: E402, F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, outbox, plan, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
@@ -38,6 +38,11 @@ urlpatterns = [
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
     path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),
     path(DAYS + "not-recorded/<uuid:range_id>/remove/", days.not_recorded_remove, name="not-recorded-remove"),
+    path("c/<uuid:child_id>/plan/", plan.plan, name="plan"),
+    path("c/<uuid:child_id>/plan/edit/", plan.plan_edit, name="plan-edit"),
+    path("c/<uuid:child_id>/plan/history/", plan.plan_history, name="plan-history"),
+    path("c/<uuid:child_id>/plan/print/", plan.plan_print, name="plan-print"),
+    path("c/<uuid:child_id>/rescue/", plan.rescue_give, name="rescue-give"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),
