@@ -4,6 +4,7 @@ version each time), printed for a sitter or school; and rescue doses logged on t
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
@@ -19,11 +20,13 @@ from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures import recording_plan
 from seizures.plan_forms import PlanForm, RescueDoseForm, plan_initial, suggested_plan
-from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine
+from seizures.plan_models import DAY, MAX_INTERVAL_MINUTES, ActionPlan, RescueDose, RescueMedicine
 from seizures.recording import ClientUUIDConflict
 from seizures.views.common import conflict_response
 
 RECENT_DOSES = 10
+# More doses than any plan allows in a day and a half.
+GUARD_DOSES = 100
 
 
 def current_plan(child: Child) -> tuple[ActionPlan | None, list[RescueMedicine]]:
@@ -34,6 +37,14 @@ def current_plan(child: Child) -> tuple[ActionPlan | None, list[RescueMedicine]]
 
 def recent_doses(child: Child, limit: int = RECENT_DOSES) -> list[RescueDose]:
     return list(RescueDose.objects.for_child(child).select_related("given_by").newest_first()[:limit])
+
+
+def guard_doses(child: Child) -> list[RescueDose]:
+    """The doses a dose given now is measured against (the timer's script applies the guard
+    on the phone): the last day's and a little more, newest first. One query."""
+    since = timezone.now() - DAY - timedelta(minutes=MAX_INTERVAL_MINUTES)
+    doses = RescueDose.objects.for_child(child).filter(given_at__gte=since).select_related("given_by")
+    return list(doses.newest_first()[:GUARD_DOSES])
 
 
 @require_GET

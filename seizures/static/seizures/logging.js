@@ -200,7 +200,7 @@
     if (none) {
       // Never "no seizures" beside seizures this phone holds.
       none.dataset.none = none.dataset.none || none.textContent;
-      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo" && e.kind !== "confirm"; });
+      var held = entries.some(function (e) { return e.state !== "rejected" && ["undo", "confirm", "rescue"].indexOf(e.kind) < 0; });
       none.textContent = held ? none.dataset.onPhone : none.dataset.none;
     }
     if (!count) return;
