@@ -223,3 +223,57 @@ def test_the_guard_reads_one_query_whatever_the_history(child, owner, django_ass
         RescueDose.objects.create(child=child, medicine_name="Midazolam", given_at=start + timedelta(hours=11 * i))
     with django_assert_num_queries(1):
         recording_plan.guard(child, medicine, "Midazolam", timezone.now())
+
+
+# --- On the timer ------------------------------------------------------------------------------------
+def _timer_url(name: str, episode) -> str:
+    return reverse(f"seizures:{name}", args=[episode.child.public_id, episode.public_id])
+
+
+def test_the_timer_shows_the_plan_step_that_applies_now(owner_client, child, owner) -> None:
+    make_plan(child)
+    running = make_episode(
+        child, started_at=timezone.now() - timedelta(minutes=6), in_progress=True, duration_seconds=None
+    )
+    page = owner_client.get(_timer_url("timer", running)).content.decode()
+    assert "Plan, from minute 5: Give buccal midazolam" in page
+    assert "Emergency number: 112" in page
+    config = owner_client.get(_timer_url("timer", running)).context["logging"]
+    assert [s["minute"] for s in config["plan"]["steps"]] == [0, 5, 10]
+    assert config["plan"]["medicines"][0]["interval_seconds"] == 600
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert "Plan, from minute 10: Call 112" in owner_client.get(_timer_url("timer", running)).content.decode()
+
+
+def test_rescue_on_the_timer_offers_the_plans_medicines_and_guards_a_second_dose(
+    client, child, owner, caregiver_user
+) -> None:
+    medicine = make_plan(child, interval=10).medicines.get()
+    running = make_episode(
+        child, started_at=timezone.now() - timedelta(minutes=6), in_progress=True, duration_seconds=None
+    )
+    client.force_login(caregiver_user)
+    page = client.get(_timer_url("timer", running)).content.decode()
+    assert 'name="medicine"' in page and "Midazolam 2.5 mg (0.5 mL)" in page
+    first = {"client_uuid": str(uuid.uuid4()), "medicine": str(medicine.public_id)}
+    assert client.post(_timer_url("episode-rescue", running), first).status_code == 302
+    running.refresh_from_db()
+    assert running.rescue_given_at is not None and running.rescue_medicine.startswith("Midazolam")
+    client.force_login(owner)
+    second = {"client_uuid": str(uuid.uuid4()), "medicine": str(medicine.public_id)}
+    page = client.post(_timer_url("episode-rescue", running), second, HTTP_HX_REQUEST="true").content.decode()
+    assert "Too soon" in page and "Previous dose:" in page and str(caregiver_user) in page
+    assert RescueDose.objects.count() == 1
+    confirmed = second | {"override": "on", "override_reason": "Still seizing, paramedic agreed"}
+    client.post(_timer_url("episode-rescue", running), confirmed, HTTP_HX_REQUEST="true")
+    assert RescueDose.objects.count() == 2
+    assert RescueDose.objects.filter(override=True, episode=running).exists()
+
+
+def test_rescue_on_the_timer_without_a_choice_says_so(owner_client, child) -> None:
+    make_plan(child)
+    running = make_episode(child, started_at=timezone.now(), in_progress=True, duration_seconds=None)
+    body = owner_client.post(
+        _timer_url("episode-rescue", running), {"client_uuid": str(uuid.uuid4())}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Choose the medicine that was given." in body and not RescueDose.objects.exists()
