@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent
-from seizures.plan_models import MAX_MEDICINES, MAX_STEPS, ActionPlan, DoseUnit, RescueDose, Route
 from seizures.plan_forms import MEDICINE_FIELDS
+from seizures.plan_models import MAX_MEDICINES, MAX_STEPS, ActionPlan, DoseUnit, RescueDose, Route
 from tests.support.factories import make_episode, make_plan
 from tests.support.fuzz import examples
 
