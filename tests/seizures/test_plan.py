@@ -3,10 +3,16 @@ caregivers read it, strangers never see it; its history, printed page and the ti
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from caregiver.models import AuditEvent
+from seizures import recording_plan
 from seizures.plan_models import ActionPlan, RescueMedicine
 from tests.conftest import make_user
 from tests.support.factories import make_plan
@@ -153,9 +159,6 @@ def test_printable_page_shows_the_current_version(owner_client, child) -> None:
 
 
 def test_plan_pages_run_a_fixed_number_of_queries(owner_client, child) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def counts() -> list[int]:
         found = []
         for name in ("plan", "plan-history", "plan-print"):
@@ -178,3 +181,13 @@ def test_step_at_gives_the_step_begun_last(child) -> None:
     assert plan.step_at(4.9)["minute"] == 0
     assert plan.step_at(5)["minute"] == 5
     assert plan.step_at(60)["minute"] == 10
+
+
+def test_download_all_data_holds_the_plan_and_rescue_doses(owner_client, child, owner) -> None:
+    medicine = make_plan(child).medicines.get()
+    recording_plan.give(child, owner, key=uuid.uuid4(), medicine=medicine, name="Midazolam", given_at=timezone.now())
+    (exported,) = owner_client.get("/account/export.json").json()["children"]
+    plan = exported["action_plan"]
+    assert plan["versions"][0]["version"] == 1 and plan["versions"][0]["emergency_number"] == "112"
+    assert plan["versions"][0]["rescue_medicines"][0]["min_interval_minutes"] == 10
+    assert plan["rescue_doses"][0]["given_by"] == owner.email and plan["rescue_doses"][0]["medicine"] == "Midazolam"
