@@ -21,18 +21,13 @@ from caregiver.models import Child
 from seizures import recording_plan
 from seizures.plan_forms import PlanForm, RescueDoseForm, plan_initial, suggested_plan
 from seizures.plan_models import DAY, MAX_INTERVAL_MINUTES, ActionPlan, RescueDose, RescueMedicine
+from seizures.queries import current_plan
 from seizures.recording import ClientUUIDConflict
 from seizures.views.common import conflict_response
 
 RECENT_DOSES = 10
 # More doses than any plan allows in a day and a half.
 GUARD_DOSES = 100
-
-
-def current_plan(child: Child) -> tuple[ActionPlan | None, list[RescueMedicine]]:
-    """The child's newest plan version and its rescue medicines. Two queries at most."""
-    plan = ActionPlan.objects.for_child(child).select_related("saved_by").newest_first().first()
-    return plan, (list(plan.medicines.all()) if plan is not None else [])
 
 
 def recent_doses(child: Child, limit: int = RECENT_DOSES) -> list[RescueDose]:

@@ -23,7 +23,7 @@ from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
 from seizures.models import Episode
 from seizures.outbox import BOOLEAN_FIELDS, CHOICE_FIELDS
 from seizures.plan_forms import RescueDoseForm
-from seizures.queries import live_episode
+from seizures.queries import current_plan, live_episode
 from seizures.recording import ClientUUIDConflict
 from seizures.signs import (
     COLOUR_FIELD,
@@ -38,7 +38,7 @@ from seizures.signs import (
 )
 from seizures.templatetags.seizures import duration
 from seizures.views.common import conflict_response, logging_config, plan_rules
-from seizures.views.plan import current_plan, guard_doses
+from seizures.views.plan import guard_doses
 
 
 def sign_groups(episode: Episode) -> list[dict]:
