@@ -166,7 +166,8 @@ def timer_now(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     (`?id=`). "Seizure now" opens it at once, with or without a network: the page's script
     times the seizure from the phone's own record and sends it through the outbox. When the
     server already holds that seizure, its state comes with the page (for a phone that lost
-    its record). Kept on the phone for offline use; one query after `child_for`, two at most."""
+    its record). Kept on the phone for offline use; after `child_for`, two queries at most for
+    the seizure and three for the action plan (its version, medicines and the latest doses)."""
     child = child_for(request, child_id, Need.WRITE)
     episode = None
     try:
