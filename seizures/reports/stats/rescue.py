@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from caregiver.models import Child
 from seizures.models import local_midnight
@@ -32,11 +32,22 @@ def rescue_weeks(child: Child, first: date, last: date) -> list[RescueWeek]:
         starts.append(monday)
         monday += timedelta(days=7)
     bounds = [local_midnight(day, child.zone) for day in [*starts, last + timedelta(days=1)]]
-    aggregates = {}
-    for i in range(len(starts)):
-        inside = Q(given_at__gte=bounds[i], given_at__lt=bounds[i + 1])
-        aggregates[f"d{i}"] = Count("pk", filter=inside)
-        aggregates[f"c{i}"] = Count("pk", filter=inside & (Q(override=True) | Q(over_guard=True)))
-    counts = RescueDose.objects.for_child(child).filter(given_at__gte=bounds[0], given_at__lt=bounds[-1])
-    row = counts.aggregate(**aggregates)
-    return [RescueWeek(day, row[f"d{i}"], row[f"c{i}"]) for i, day in enumerate(starts)]
+    # Each dose's week, by the first week end after it: one CASE, grouped in the database
+    # (a period of decades has too many weeks for one column each).
+    week = Case(
+        *(When(given_at__lt=end, then=Value(i)) for i, end in enumerate(bounds[1:])),
+        output_field=IntegerField(),
+    )
+    rows = (
+        RescueDose.objects.for_child(child)
+        .filter(given_at__gte=bounds[0], given_at__lt=bounds[-1])
+        .annotate(week=week)
+        .values("week")
+        .annotate(doses=Count("pk"), crossed=Count("pk", filter=Q(override=True) | Q(over_guard=True)))
+        .order_by()
+    )
+    found = {row["week"]: row for row in rows}
+    return [
+        RescueWeek(day, found.get(i, {}).get("doses", 0), found.get(i, {}).get("crossed", 0))
+        for i, day in enumerate(starts)
+    ]
