@@ -4,12 +4,14 @@ outbox is never lost, only flagged when it arrived over the guard."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +279,28 @@ def test_rescue_on_the_timer_without_a_choice_says_so(owner_client, child) -> No
         _timer_url("episode-rescue", running), {"client_uuid": str(uuid.uuid4())}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Choose the medicine that was given." in body and not RescueDose.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_giving_at_once_store_one_dose_and_show_the_other_the_guard(child, owner, caregiver_user) -> None:
+    """The child's row lock makes the two gives take turns: the second sees the first."""
+    medicine = make_plan(child, interval=10).medicines.get()
+    now = timezone.now()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def give_as(user) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(_give(child, user, medicine, now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=give_as, args=(user,)) for user in (owner, caregiver_user)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(r.refused for r in results) == [False, True]
+    refused = next(r for r in results if r.refused)
+    assert refused.guard.too_soon == RescueDose.objects.get()
