@@ -166,7 +166,9 @@ def give(
                 client_uuid=key,
             )
             audit.record(user, "create", child=child, obj=dose, summary=_summary(dose, checked))
-            if episode is not None and episode.deleted_at is None:
+            # A phone's clock behind the server's may stamp a dose before the stored start: the
+            # dose keeps its seizure, which is not given a rescue time before it began.
+            if episode is not None and episode.deleted_at is None and given_at >= episode.started_at:
                 recording.give_rescue(child, user, episode.public_id, dose.dose or dose.medicine_name, given_at)
     except IntegrityError:
         # The same dose sent twice at once lost the race on its key: read the winner.
