@@ -84,19 +84,16 @@ class PlanForm(StorableTextForm, forms.Form):
         self.child = child
         for i in range(MAX_STEPS):
             self.fields[f"step_{i}_minute"] = forms.IntegerField(
-                label=_("Step %(n)d: from minute") % {"n": i + 1},
+                label=_("From minute"),
                 required=False,
                 min_value=0,
                 max_value=MAX_STEP_MINUTE,
             )
             self.fields[f"step_{i}_text"] = forms.CharField(
-                label=_("Step %(n)d: what to do") % {"n": i + 1}, required=False, max_length=MAX_STEP_TEXT
+                label=_("What to do"), required=False, max_length=MAX_STEP_TEXT
             )
         for j in range(MAX_MEDICINES):
-            n = {"n": j + 1}
-            self.fields[f"med_{j}_name"] = forms.CharField(
-                label=_("Rescue medicine %(n)d") % n, required=False, max_length=100
-            )
+            self.fields[f"med_{j}_name"] = forms.CharField(label=_("Medicine"), required=False, max_length=100)
             self.fields[f"med_{j}_dose"] = forms.CharField(
                 label=_("Dose as written on the plan"),
                 required=False,
