@@ -152,7 +152,7 @@ class RescueMedicine(models.Model):
     @property
     def label(self) -> str:
         """What a caregiver reads on the timer and in the log: name, dose and route."""
-        return f"{self.name} {self.dose} ({Route(self.route).label})"
+        return f"{self.name} {self.dose}, {Route(self.route).label}"
 
 
 class RescueDoseQuerySet(models.QuerySet["RescueDose"]):

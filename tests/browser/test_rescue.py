@@ -2,11 +2,14 @@
 seizure goes on, the rescue alert shows the plan's step, a rescue dose is given from the
 plan's medicines, and a second one inside the interval meets the guard (the previous dose
 shown, nothing saved until the override is confirmed with a reason). The plan prints on one
-page. Time in the browser is Playwright's clock and on the server time-machine's."""
+page. Time in the browser is Playwright's clock and on the server time-machine's.
+The light runs also take the README's screenshots (see tests/browser/make_images.py)."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from seizures.plan_models import RescueDose
+from tests.browser.test_screenshots import shoot
 from tests.support.browser.axe import serious_violations
 from tests.support.browser.helpers import eventually, watch_for_errors
 from tests.support.factories import make_episode, make_plan
@@ -21,8 +25,16 @@ from tests.support.factories import make_episode, make_plan
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """docs/screenshots/ when make_images asks for them, a temporary directory otherwise."""
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_plan_step_rescue_and_the_guard_on_the_timer(new_context, child, owner, caregiver_user, scheme) -> None:
+def test_plan_step_rescue_and_the_guard_on_the_timer(new_context, child, owner, caregiver_user, scheme, shots) -> None:
     with time_machine.travel(timezone.now(), tick=True) as server_clock:
         make_plan(child, owner, interval=10, max_per_day=2)
         # A minute before the threshold: no machine is slow enough to reach it by itself.
@@ -54,7 +66,7 @@ def test_plan_step_rescue_and_the_guard_on_the_timer(new_context, child, owner, 
         assert serious_violations(page) == []
         page.get_by_role("button", name="Hide the plan").click()
 
-        choice = page.get_by_label("Midazolam 2.5 mg (0.5 mL) (buccal (inside the cheek))")
+        choice = page.get_by_label("Midazolam 2.5 mg (0.5 mL), buccal (inside the cheek)")
         expect(choice).to_be_checked()
         page.get_by_role("button", name="Given now").click()
         eventually(page, lambda: RescueDose.objects.filter(given_by=caregiver_user).count() == 1)
@@ -72,6 +84,8 @@ def test_plan_step_rescue_and_the_guard_on_the_timer(new_context, child, owner, 
         expect(guard).to_contain_text("Previous dose: Midazolam 2.5 mg (0.5 mL)")
         expect(guard).to_contain_text("by this phone")
         assert serious_violations(page) == []
+        if scheme == "light":
+            shoot(page, shots, "rescue-guard", top="#rescue")
         page.wait_for_timeout(300)
         assert RescueDose.objects.count() == 1
 
@@ -94,14 +108,21 @@ def test_plan_step_rescue_and_the_guard_on_the_timer(new_context, child, owner, 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_plan_pages_pass_axe_and_the_plan_prints_on_one_page(new_context, child, owner, scheme) -> None:
+def test_the_plan_pages_pass_axe_and_the_plan_prints_on_one_page(new_context, child, owner, scheme, shots) -> None:
     make_plan(child, owner, notes="Oxygen at home: 2 L/min by mask if lips turn blue.")
-    make_plan(child, owner, emergency_number="999")
+    steps = [
+        {"minute": 0, "text": "Note the time. Lay Robin on her side; nothing in the mouth."},
+        {"minute": 5, "text": "Give buccal midazolam 2.5 mg."},
+        {"minute": 10, "text": "Call 999 if the seizure has not stopped."},
+    ]
+    make_plan(child, owner, emergency_number="999", steps=steps)
     page = new_context(owner, color_scheme=scheme, bypass_csp=True).new_page()
     errors = watch_for_errors(page)
     for path in ("plan/", "plan/edit/", "plan/history/", "plan/print/", "rescue/"):
         page.goto(f"/c/{child.public_id}/{path}")
         assert serious_violations(page) == [], path
+        if path == "plan/" and scheme == "light":
+            shoot(page, shots, "plan", top="h1")
     page.goto(f"/c/{child.public_id}/plan/edit/")
     page.get_by_label("Emergency number").fill("")
     page.get_by_role("button", name="Save as a new version").click()
