@@ -3,14 +3,14 @@
 A plan is never changed in place: each save is a new `ActionPlan` version of the child's
 plan (the highest version is the current one), with its own copy of the rescue medicines.
 Rescue doses name their medicine by the version's row and by name: the guard
-(`RescueDoseQuerySet.guarded`) counts doses by name, so a new plan version or a dose
+(`seizures.recording_plan.guard`) counts doses by name, so a new plan version or a dose
 typed freely still counts against the interval and the 24-hour maximum.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -192,14 +192,3 @@ class RescueDose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.medicine_name} at {self.given_at:%Y-%m-%d %H:%M} UTC"
-
-    @property
-    def guard_crossed(self) -> bool:
-        return self.override or self.over_guard
-
-
-def guard_window(given_at: datetime) -> tuple[datetime, datetime]:
-    """The doses a dose at `given_at` is measured against: those in the 24 hours before it
-    and after it (a dose logged late may fall before one already logged). Real instants,
-    so a day with a clock change still spans 24 hours."""
-    return given_at - DAY, given_at + DAY
