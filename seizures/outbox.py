@@ -334,7 +334,6 @@ def _rescue(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
         user,
         key=key,
         medicine=medicine,
-        name=medicine.name,
         given_at=given_at,
         episode=episode,
         override=override,

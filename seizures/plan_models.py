@@ -3,8 +3,8 @@
 A plan is never changed in place: each save is a new `ActionPlan` version of the child's
 plan (the highest version is the current one), with its own copy of the rescue medicines.
 Rescue doses name their medicine by the version's row and by name: the guard
-(`seizures.recording_plan.guard`) counts doses by name, so a new plan version or a dose
-typed freely still counts against the interval and the 24-hour maximum.
+(`seizures.recording_plan.guard`) counts doses by name, so the doses given under an earlier
+plan version still count against the interval and the 24-hour maximum.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def save_plan(child: Child, user: User, *, plan: ActionPlan, medicines: list[Res
 class Guard:
     """What the doses already logged say about one more dose of `medicine` at `given_at`."""
 
-    medicine: RescueMedicine | None
+    medicine: RescueMedicine
     given_at: datetime
     nearby: list[RescueDose] = field(default_factory=list)
     too_soon: RescueDose | None = None  # a dose inside the minimum interval
@@ -59,7 +59,7 @@ class Guard:
 
     @property
     def over_max(self) -> bool:
-        return self.medicine is not None and self.in_day >= self.medicine.max_per_day
+        return self.in_day >= self.medicine.max_per_day
 
     @property
     def blocks(self) -> bool:
@@ -74,17 +74,16 @@ class Guard:
         return before[0] if before else None
 
 
-def guard(child: Child, medicine: RescueMedicine | None, name: str, given_at: datetime) -> Guard:
-    """The guard for a dose of `name` at `given_at`, by the rules of `medicine` (none: no rules,
-    nothing blocks). One query, whatever the history: only doses near `given_at` are read."""
+def guard(child: Child, medicine: RescueMedicine, given_at: datetime) -> Guard:
+    """The guard for one more dose of `medicine` at `given_at`, by its rules, counting the
+    child's doses of a medicine of that name (from any plan version). One query, whatever
+    the history: only doses near `given_at` are read."""
     result = Guard(medicine, given_at)
-    if medicine is None:
-        return result
     interval = timedelta(minutes=medicine.min_interval_minutes)
     reach = max(interval, DAY)
     result.nearby = list(
         RescueDose.objects.for_child(child)
-        .of(name)
+        .of(medicine.name)
         .filter(given_at__gt=given_at - reach, given_at__lt=given_at + interval)
         .select_related("given_by")
         .newest_first()
@@ -93,12 +92,6 @@ def guard(child: Child, medicine: RescueMedicine | None, name: str, given_at: da
     result.too_soon = min(close, key=lambda d: abs(d.given_at - given_at)) if close else None
     result.in_day = sum(1 for d in result.nearby if given_at - DAY < d.given_at <= given_at)
     return result
-
-
-def plan_medicine(child: Child, name: str) -> RescueMedicine | None:
-    """The current plan's rescue medicine called `name` (case aside), whose rules guard it."""
-    newest = ActionPlan.objects.for_child(child).newest_first().values("pk")[:1]
-    return RescueMedicine.objects.filter(plan__in=newest, name__iexact=name.strip()).first()
 
 
 # --- Giving a rescue dose ----------------------------------------------------------------------------
@@ -128,35 +121,32 @@ def give(
     user: User,
     *,
     key: UUID,
-    medicine: RescueMedicine | None,
-    name: str,
+    medicine: RescueMedicine,
     given_at: datetime,
     episode: Episode | None = None,
     override: bool = False,
     reason: str = "",
     from_phone: bool = False,
 ) -> Given:
-    """Logs a rescue dose of `medicine` (a row of the child's plan) or, without one, of the
-    medicine called `name`, once per client UUID (a replay gets the stored dose). The child's
-    row is locked, so two phones giving at once see each other's dose. Inside the interval or
-    over the 24-hour maximum the dose is refused (nothing stored) unless `override`; sent
-    `from_phone` it is stored with `over_guard` set instead. With `episode`, the seizure
-    records the rescue medicine too."""
+    """Logs a rescue dose of `medicine` (a row of the child's plan), once per client UUID (a
+    replay gets the stored dose). The child's row is locked, so two phones giving at once see
+    each other's dose. Inside the interval or over the 24-hour maximum the dose is refused
+    (nothing stored) unless `override`; sent `from_phone` it is stored with `over_guard` set
+    instead. With `episode`, the seizure records the rescue medicine too."""
     existing = stored_dose(child, key)
     if existing is not None:
         return Given(existing)
-    rules = medicine if medicine is not None else plan_medicine(child, name)
     try:
         with transaction.atomic():
             child.lock()
-            checked = guard(child, rules, name, given_at)
+            checked = guard(child, medicine, given_at)
             if checked.blocks and not override and not from_phone:
                 return Given(None, checked)
             dose = RescueDose.objects.create(
                 child=child,
                 medicine=medicine,
-                medicine_name=name.strip(),
-                dose=medicine.label if medicine is not None else "",
+                medicine_name=medicine.name,
+                dose=medicine.label,
                 given_at=given_at,
                 given_by=user,
                 episode=episode,

@@ -119,7 +119,6 @@ def rescue_give(request: AuthedRequest, child_id: UUID) -> HttpResponse:
                 request.user,
                 key=form.cleaned_data["client_uuid"],
                 medicine=medicine,
-                name=medicine.name,
                 given_at=form.cleaned_data["given_at"],
                 override=form.cleaned_data["override"],
                 reason=form.cleaned_data["override_reason"],

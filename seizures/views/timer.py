@@ -242,7 +242,6 @@ def episode_rescue(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> 
             request.user,
             key=form.cleaned_data["client_uuid"],
             medicine=form.chosen,
-            name=form.chosen.name,
             given_at=form.cleaned_data["given_at"],
             episode=episode,
             override=form.cleaned_data["override"],

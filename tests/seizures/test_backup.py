@@ -203,11 +203,11 @@ def test_round_trip_carries_the_action_plan_and_rescue_doses(history, owner, car
     episode = Episode.objects.filter(child=history, rescue_given_at__isnull=False).get()
     given_at = episode.rescue_given_at
     recording_plan.give(
-        history, caregiver_user, key=uuid.uuid4(), medicine=medicine, name="Midazolam", given_at=given_at,
+        history, caregiver_user, key=uuid.uuid4(), medicine=medicine, given_at=given_at,
         episode=episode,
     )  # fmt: skip
     recording_plan.give(
-        history, owner, key=uuid.uuid4(), medicine=medicine, name="Midazolam",
+        history, owner, key=uuid.uuid4(), medicine=medicine,
         given_at=given_at + timedelta(minutes=3), override=True, reason="Paramedic",
     )  # fmt: skip
     path = tmp_path / "robin.json"

@@ -185,7 +185,7 @@ def test_step_at_gives_the_step_begun_last(child) -> None:
 
 def test_download_all_data_holds_the_plan_and_rescue_doses(owner_client, child, owner) -> None:
     medicine = make_plan(child).medicines.get()
-    recording_plan.give(child, owner, key=uuid.uuid4(), medicine=medicine, name="Midazolam", given_at=timezone.now())
+    recording_plan.give(child, owner, key=uuid.uuid4(), medicine=medicine, given_at=timezone.now())
     (exported,) = owner_client.get("/account/export.json").json()["children"]
     plan = exported["action_plan"]
     assert plan["versions"][0]["version"] == 1 and plan["versions"][0]["emergency_number"] == "112"

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def _give(child, user, medicine, at, **kwargs):
     return recording_plan.give(
-        child, user, key=kwargs.pop("key", uuid.uuid4()), medicine=medicine, name=medicine.name, given_at=at, **kwargs
+        child, user, key=kwargs.pop("key", uuid.uuid4()), medicine=medicine, given_at=at, **kwargs
     )
 
 
@@ -224,7 +224,7 @@ def test_the_guard_reads_one_query_whatever_the_history(child, owner, django_ass
     for i in range(40):
         RescueDose.objects.create(child=child, medicine_name="Midazolam", given_at=start + timedelta(hours=11 * i))
     with django_assert_num_queries(1):
-        recording_plan.guard(child, medicine, "Midazolam", timezone.now())
+        recording_plan.guard(child, medicine, timezone.now())
 
 
 # --- On the timer ------------------------------------------------------------------------------------
