@@ -21,6 +21,9 @@ class Need(Enum):
     READ = "read"  # any member: owner, caregiver, clinician
     WRITE = "write"  # owners and caregivers
     MANAGE = "manage"  # owners only: the team, the child's settings, the audit trail
+    # The seizure action plan: owners and clinicians (the one thing a clinician may change);
+    # caregivers follow it and read it.
+    PLAN = "plan"
 
 
 class AuthedRequest(HttpRequest):
@@ -45,6 +48,8 @@ def child_for(request: HttpRequest, child_id: UUID | str, need: Need = Need.READ
     if need is Need.WRITE and not membership.can_write:
         raise PermissionDenied
     if need is Need.MANAGE and not membership.is_owner:
+        raise PermissionDenied
+    if need is Need.PLAN and not membership.can_edit_plan:
         raise PermissionDenied
     child = membership.child
     child.membership = membership

@@ -239,6 +239,11 @@ class Membership(models.Model):
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
 
+    @property
+    def can_edit_plan(self) -> bool:
+        """The seizure action plan is the clinic's and the parents': caregivers follow it."""
+        return self.role in (Role.OWNER, Role.CLINICIAN)
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -27,6 +27,7 @@ from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
 from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -41,10 +42,22 @@ SECTIONS: dict[str, type[models.Model]] = {
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
     "uncountable_periods": UncountablePeriod,
+    "action_plans": ActionPlan,
+    "rescue_medicines": RescueMedicine,
+    "rescue_doses": RescueDose,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges", "uncountable_periods"}
+LATER_SECTIONS = {
+    "day_confirmations",
+    "not_recorded_ranges",
+    "uncountable_periods",
+    "action_plans",
+    "rescue_medicines",
+    "rescue_doses",
+}
+# Records other records link to, written as their public ids.
+LINKED = (Cluster, Episode, ActionPlan, RescueMedicine)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -65,12 +78,13 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "child"]
 
 
-def _row(obj: models.Model, users: dict[int, str], clusters: dict[int, str]) -> dict:
+def _row(obj: models.Model, users: dict[int, str], links: dict) -> dict:
+    """`links` maps each linked model to {pk: public id}; people are written as e-mail addresses."""
     row = {}
     for field in _fields(type(obj)):
         value = field.value_from_object(obj)
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
+            lookup = links[field.related_model] if field.related_model in LINKED else users
             value = lookup.get(value) if value is not None else None
         row[field.name] = value
     return row
@@ -89,20 +103,30 @@ def export_child(child: Child) -> dict:
     user_ids |= set(
         UncountablePeriod.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
+    user_ids |= set(ActionPlan.objects.filter(child=child, saved_by__isnull=False).values_list("saved_by", flat=True))
+    user_ids |= set(RescueDose.objects.filter(child=child, given_by__isnull=False).values_list("given_by", flat=True))
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
     users = {u.pk: u.email for u in people}
-    clusters = dict(Cluster.objects.filter(child=child).values_list("pk", "public_id"))
+    links = {
+        model: dict(model.objects.filter(child=child).values_list("pk", "public_id"))
+        for model in LINKED
+        if model is not Episode
+    }
+    # Only the seizures a rescue dose names: a history can hold 100,000.
+    links[Episode] = dict(
+        RescueDose.objects.filter(child=child, episode__isnull=False).values_list("episode", "episode__public_id")
+    )
     document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now(),
-        "child": _row(child, users, clusters),
+        "child": _row(child, users, links),
         "people": [{"email": u.email, "name": u.name} for u in people],
     }
     for section, model in SECTIONS.items():
         rows = model.objects.filter(child=child).order_by("pk")
-        document[section] = [_row(obj, users, clusters) for obj in rows.iterator(chunk_size=2000)]
+        document[section] = [_row(obj, users, links) for obj in rows.iterator(chunk_size=2000)]
     return json.loads(json.dumps(document, cls=_Encoder))
 
 
@@ -157,15 +181,16 @@ def _stored_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _build(model: type[models.Model], row: dict, users: dict[str, User], clusters: dict[str, Cluster], **parent):
-    """An unsaved, validated record from an exported row."""
+def _build(model: type[models.Model], row: dict, users: dict[str, User], links: dict, **parent):
+    """An unsaved, validated record from an exported row. `links` maps each linked model to
+    {public id: record} for the records already imported."""
     values = dict(parent)
     for field in _fields(model):
         if field.name not in row:
             continue
         value = row[field.name]
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
+            lookup = links.get(field.related_model, {}) if field.related_model in LINKED else users
             value = lookup.get(str(value)) if value is not None else None
         elif value is not None and not isinstance(field, models.JSONField):
             value = field.to_python(value)
@@ -242,12 +267,14 @@ def import_child(document: dict) -> tuple[Child, bool]:
                 users[email] = user
             child = _build(Child, document["child"], users, {})
             child.save()
-            clusters: dict[str, Cluster] = {}
+            links: dict = {}
             for section, model in SECTIONS.items():
-                objects = [_build(model, row, users, clusters, child=child) for row in document[section]]
+                if model is RescueDose:
+                    links[Episode] = _named_episodes(child, document[section])
+                objects = [_build(model, row, users, links, child=child) for row in document[section]]
                 model.objects.bulk_create(objects, batch_size=2000)
-                if model is Cluster:
-                    clusters = {str(c.public_id): c for c in Cluster.objects.filter(child=child)}
+                if model in LINKED and model is not Episode:
+                    links[model] = {str(obj.public_id): obj for obj in model.objects.filter(child=child)}
     except IntegrityError as error:
         raise BackupError(
             f"this installation already holds some of these records ({error}); nothing was imported"
@@ -260,3 +287,19 @@ def import_child(document: dict) -> tuple[Child, bool]:
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise BackupError(f"the file is damaged ({error!r}); nothing was imported") from None
     return child, True
+
+
+def _named_episodes(child: Child, rows: list) -> dict[str, Episode]:
+    """The imported seizures the rescue doses name (by public id), and only those."""
+    named = {str(row.get("episode")) for row in rows if isinstance(row, dict) and row.get("episode")}
+    found: dict[str, Episode] = {}
+    names = sorted(named)
+    for start in range(0, len(names), 500):
+        valid = []
+        for name in names[start : start + 500]:
+            try:
+                valid.append(uuid.UUID(name))
+            except ValueError:
+                continue
+        found |= {str(e.public_id): e for e in Episode.objects.filter(child=child, public_id__in=valid)}
+    return found

@@ -586,3 +586,7 @@ class UncountablePeriod(models.Model):
             add("estimated_count", _("An estimate over 100,000 is not possible; check the number."))
         if errors:
             raise ValidationError(errors)
+
+
+# The action plan's models live beside these; imported here so Django registers them.
+from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine  # noqa: E402, F401

@@ -22,6 +22,11 @@ An entry is one JSON object with a `kind`:
   optional ``estimated_count``, ending the period this phone started (``started_key``, its
   start's client UUID) or else the one going on. Each is saved once by its client UUID: a
   replayed end never ends a later period.
+- ``"rescue"``: a rescue dose of the plan's ``medicine`` (its id) at ``given_at``, on the timer
+  of the seizure whose client UUID is ``episode`` (optional), with ``override`` and
+  ``override_reason`` when the giver confirmed it past the guard on the phone. The guard is
+  checked again here; a dose it would refuse is kept (it was given) and flagged
+  ``over_guard``, and the answer's notice says so.
 
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
@@ -43,9 +48,10 @@ from django.utils.translation import gettext as _
 
 from caregiver import bounds
 from caregiver.models import Child, User
-from seizures import recording, recording_days
+from seizures import recording, recording_days, recording_plan
 from seizures.forms import EpisodeForm
 from seizures.models import CLOCK_SKEW, MAX_ESTIMATE, Episode
+from seizures.plan_models import RescueMedicine
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS
 
 BOOLEAN_FIELDS = (*SIGN_KEYS, *OBSERVATION_KEYS)
@@ -67,7 +73,7 @@ EPISODE_FIELDS = frozenset(
 )
 # Fields a change to a running seizure may set (its start is fixed when it is created).
 CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds"}
-KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable")
+KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable", "rescue")
 # Form fields the past-seizure form's entry carries as typed; the key comes from the entry.
 IGNORED_FORM_FIELDS = {"client_uuid", "csrfmiddlewaretoken"}
 MAX_FORM_FIELDS = 200
@@ -215,6 +221,7 @@ def save_entry(child: Child, user: User, data: Any) -> Outcome:
         "undo": _undo,
         "confirm": _confirm,
         "uncountable": _uncountable,
+        "rescue": _rescue,
     }[kind]
     try:
         return Outcome(kind, key, reader(child, user, data, key))
@@ -316,3 +323,54 @@ def _uncountable(child: Child, user: User, data: dict, key: UUID) -> recording.S
         child, user, ended_at=_moment(data.get("at"), "at"), estimated_count=estimate, started_key=started_key, key=key
     )
     return recording.Saved(None, created=saved.changed)
+
+
+def _rescue(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
+    _only(data, {"medicine", "given_at", "episode", "override", "override_reason"}, "rescue")
+    medicine = None
+    if isinstance(data.get("medicine"), str):
+        try:
+            medicine = RescueMedicine.objects.filter(child=child, public_id=UUID(data["medicine"])).first()
+        except ValueError:
+            medicine = None
+    if medicine is None:
+        raise _error("medicine", _("Choose a rescue medicine from the child’s action plan."))
+    given_at = _moment(data.get("given_at"), "given_at")
+    if given_at > timezone.now() + CLOCK_SKEW:
+        raise _error("given_at", _("This time is in the future."))
+    override = data.get("override", False)
+    if not isinstance(override, bool):
+        raise _error("override", _("Use true or false."))
+    reason = data.get("override_reason", "")
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise _error("override_reason", _("Use text of at most %(n)d characters.") % {"n": 500})
+    if override and not reason.strip():
+        raise _error("override_reason", _("Say why this dose is given past the guard."))
+    episode = None
+    if "episode" in data:
+        try:
+            episode_key = UUID(data["episode"]) if isinstance(data["episode"], str) else None
+        except ValueError:
+            episode_key = None
+        if episode_key is None:
+            raise _error("episode", _("The seizure’s key (episode) is unreadable."))
+        # A seizure not on the server (refused, or never sent): the dose is kept on its own.
+        episode = recording.stored(child, episode_key)
+    given = recording_plan.give(
+        child,
+        user,
+        key=key,
+        medicine=medicine,
+        given_at=given_at,
+        episode=episode,
+        override=override,
+        reason=reason,
+        from_phone=True,
+    )
+    notice = ""
+    if given.dose.over_guard:
+        notice = _(
+            "This rescue dose reached the server after another one within the plan’s limits. "
+            "It is kept and marked “arrived over the guard”: check the doses."
+        )
+    return recording.Saved(None, created=given.created, notice=notice)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from caregiver.models import Child
 from seizures.models import MAX_DURATION, Episode
+from seizures.plan_models import ActionPlan, RescueMedicine
 
 
 def last_seizure(child: Child) -> Episode | None:
@@ -49,3 +50,9 @@ def tally_state(taps: list[Episode], today_count: int, now: datetime) -> dict:
 
 def today_count(child: Child, now: datetime) -> int:
     return Episode.objects.for_child(child).live().on_day(child.today(now), child.zone).count()
+
+
+def current_plan(child: Child) -> tuple[ActionPlan | None, list[RescueMedicine]]:
+    """The child's newest action plan version and its rescue medicines. Two queries at most."""
+    plan = ActionPlan.objects.for_child(child).select_related("saved_by").newest_first().first()
+    return plan, (list(plan.medicines.all()) if plan is not None else [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from caregiver.models import Child, User
 from seizures.demo import seed_history
 from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.plan_models import ActionPlan, RescueDose
 from seizures.signs import OBSERVATION_KEYS, SIGNS
 
 
@@ -98,6 +99,54 @@ def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
                 "marked_by": p.created_by.email if p.created_by else None,
             }
             for p in periods
+        ],
+    }
+
+
+def export_action_plan(sender, child: Child, **kwargs) -> tuple[str, dict]:
+    """Every version of the seizure action plan with its rescue medicines, and every rescue
+    dose. Three queries."""
+    versions = ActionPlan.objects.for_child(child).select_related("saved_by").prefetch_related("medicines")
+    doses = RescueDose.objects.for_child(child).select_related("given_by", "episode").order_by("given_at", "pk")
+    return "action_plan", {
+        "versions": [
+            {
+                "version": p.version,
+                "emergency_number": p.emergency_number,
+                "steps": p.steps,
+                "notes": p.notes,
+                "written_by": p.written_by,
+                "written_on": p.written_on.isoformat(),
+                "saved_by": p.saved_by.email if p.saved_by else None,
+                "saved_at": _iso(p.saved_at),
+                "rescue_medicines": [
+                    {
+                        "name": m.name,
+                        "dose": m.dose,
+                        "amount": str(m.amount),
+                        "unit": m.unit,
+                        "route": m.route,
+                        "min_interval_minutes": m.min_interval_minutes,
+                        "max_per_day": m.max_per_day,
+                    }
+                    for m in p.medicines.all()
+                ],
+            }
+            for p in versions.order_by("version")
+        ],
+        "rescue_doses": [
+            {
+                "id": str(d.public_id),
+                "medicine": d.medicine_name,
+                "dose": d.dose,
+                "given_at": _iso(d.given_at),
+                "given_by": d.given_by.email if d.given_by else None,
+                "seizure": str(d.episode.public_id) if d.episode else None,
+                "override": d.override,
+                "override_reason": d.override_reason,
+                "arrived_over_the_guard": d.over_guard,
+            }
+            for d in doses
         ],
     }
 

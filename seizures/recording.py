@@ -315,12 +315,13 @@ def undo_move(child: Child, user: User, episode_id: UUID, shown_steps: str) -> E
     return episode
 
 
-def give_rescue(child: Child, user: User, episode_id: UUID, medicine: str) -> Episode:
-    """Records the rescue medicine as given now."""
+def give_rescue(child: Child, user: User, episode_id: UUID, medicine: str, given_at: datetime | None = None) -> Episode:
+    """Records the rescue medicine as given at `given_at` (default now). The dose itself, with
+    its guard, is `seizures.recording_plan.give`'s."""
     with transaction.atomic():
         episode = _locked(child, episode_id)
-        episode.rescue_medicine = medicine
-        episode.rescue_given_at = timezone.now()
+        episode.rescue_medicine = medicine[:200]
+        episode.rescue_given_at = given_at or timezone.now()
         episode.save()
         audit.record(user, "edit", child=child, obj=episode, summary="Timer: rescue medicine given")
     return episode

@@ -3,7 +3,19 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, imports, outbox, tally, timeline, timer, treatments, uncountable
+from seizures.views import (
+    days,
+    episodes,
+    home,
+    imports,
+    outbox,
+    plan,
+    tally,
+    timeline,
+    timer,
+    treatments,
+    uncountable,
+)
 
 app_name = "seizures"
 
@@ -45,6 +57,11 @@ urlpatterns = [
     path(UNCOUNTABLE + "end/", uncountable.uncountable_end, name="uncountable-end"),
     path(UNCOUNTABLE + "<uuid:period_id>/", uncountable.uncountable_edit, name="uncountable-edit"),
     path(UNCOUNTABLE + "<uuid:period_id>/delete/", uncountable.uncountable_delete, name="uncountable-delete"),
+    path("c/<uuid:child_id>/plan/", plan.plan, name="plan"),
+    path("c/<uuid:child_id>/plan/edit/", plan.plan_edit, name="plan-edit"),
+    path("c/<uuid:child_id>/plan/history/", plan.plan_history, name="plan-history"),
+    path("c/<uuid:child_id>/plan/print/", plan.plan_print, name="plan-print"),
+    path("c/<uuid:child_id>/rescue/", plan.rescue_give, name="rescue-give"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('caregiver', '0002_device_tokens'),
-        ('seizures', '0007_uncountable_periods'),
+        ('seizures', '0010_action_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -25,9 +25,10 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures.models import Episode, Treatment
-from seizures.queries import last_seizure
+from seizures.queries import current_plan, last_seizure
 from seizures.reports import csv_export, fhir, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
+from seizures.reports.stats.rescue import rescue_weeks
 
 # The report lists the latest episodes of the period; the CSV export has every one.
 REPORT_EPISODES = 100
@@ -141,6 +142,8 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["last_seizure"] = last_seizure(child)
         context["generated_at"] = timezone.now()
+        context["plan"], context["plan_medicines"] = current_plan(child)
+        context["rescue_weeks"] = [week for week in rescue_weeks(child, period.start, period.end) if week.doses]
         audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)
 

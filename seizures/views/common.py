@@ -28,9 +28,41 @@ def logging_rules() -> dict:
     }
 
 
-def logging_config(child: Child) -> dict:
+def plan_rules(plan, medicines: list, doses: list) -> dict | None:
+    """The action plan as the timer's script follows it: the steps (each from its minute),
+    the emergency number, the rescue medicines with their guard, and the rescue doses
+    already logged near now (the guard measures a new dose against them)."""
+    if plan is None:
+        return None
+    return {
+        "emergency_number": plan.emergency_number,
+        "steps": plan.steps,
+        "medicines": [
+            {
+                "id": str(m.public_id),
+                "name": m.name,
+                "label": m.label,
+                "interval_seconds": m.min_interval_minutes * 60,
+                "max_per_day": m.max_per_day,
+            }
+            for m in medicines
+        ],
+        "doses": [
+            {
+                "name": d.medicine_name,
+                "label": d.dose or d.medicine_name,
+                "at": d.given_at.isoformat(),
+                "by": str(d.given_by or _("someone")),
+            }
+            for d in doses
+        ],
+    }
+
+
+def logging_config(child: Child, plan: dict | None = None) -> dict:
     """What the logging pages' scripts need to work without the server: the child, where to
-    send entries, the pages to keep on the phone, and their words (translated here)."""
+    send entries, the pages to keep on the phone, and their words (translated here). The
+    timer adds the action plan (`plan_rules`)."""
     child_id = child.public_id
     urls = {
         "home": reverse("seizures:home", args=[child_id]),
@@ -47,6 +79,7 @@ def logging_config(child: Child) -> dict:
         "can_write": can_write,
         "threshold_seconds": child.rescue_threshold_minutes * 60,
         "rules": logging_rules(),
+        "plan": plan,
         "urls": urls,
         # Opened once online, these open again from the phone with no network.
         "offline_pages": [urls[name] for name in (("home", "timer", "add", "timeline") if can_write else ("home",))],
@@ -94,5 +127,19 @@ def logging_config(child: Child) -> dict:
             "label_uncountable_start": _("%(name)s: too frequent to count from %(time)s"),
             "label_uncountable_end": _("%(name)s: counting again from %(time)s"),
             "uncountable_kept": _("Kept on this phone; it will be sent when you are online."),
+            "plan_step": _("Plan, from minute %(minute)s: %(text)s"),
+            "plan_step_start": _("Plan, from the start: %(text)s"),
+            "plan_call": _("Emergency number: %(number)s"),
+            "rescue_pick": _("Choose the medicine that was given."),
+            "guard_too_soon": _("Too soon: the plan says at least %(minutes)s minutes between doses."),
+            "guard_max": _("The plan allows at most %(n)s doses in 24 hours, and they have been given."),
+            "guard_previous": _("Previous dose: %(what)s, given at %(time)s by %(who)s."),
+            "guard_nothing_saved": _(
+                "Nothing has been saved. Give it only if the clinician or paramedics say so: "
+                "tick “give it anyway” and say why."
+            ),
+            "guard_reason": _("Say why this dose is given past the guard."),
+            "this_phone": _("this phone"),
+            "label_rescue": _("%(name)s: rescue dose at %(time)s"),
         },
     }

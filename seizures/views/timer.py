@@ -3,6 +3,7 @@ medicine, Seizure ended. Elapsed time always comes from the stored start."""
 
 from __future__ import annotations
 
+import uuid
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,11 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from caregiver.pwa import offline_page
-from seizures import recording
+from seizures import recording, recording_plan
 from seizures.forms import ClientUUIDForm, MoveForm, RescueForm, TimerSetForm
 from seizures.models import Episode
 from seizures.outbox import BOOLEAN_FIELDS, CHOICE_FIELDS
-from seizures.queries import live_episode
+from seizures.plan_forms import RescueDoseForm
+from seizures.queries import current_plan, live_episode
 from seizures.recording import ClientUUIDConflict
 from seizures.signs import (
     COLOUR_FIELD,
@@ -35,7 +37,8 @@ from seizures.signs import (
     signs_article_url,
 )
 from seizures.templatetags.seizures import duration
-from seizures.views.common import conflict_response, logging_config
+from seizures.views.common import conflict_response, logging_config, plan_rules
+from seizures.views.plan import guard_doses
 
 
 def sign_groups(episode: Episode) -> list[dict]:
@@ -85,13 +88,19 @@ def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: U
             ]
         }
     stored = not shell or episode.pk is not None
+    plan, medicines = current_plan(child)
+    elapsed = episode.elapsed_seconds(now)
     return {
         "child": child,
+        "plan": plan,
+        "medicines": medicines,
+        "step": plan.step_at(elapsed / 60) if plan else None,
+        "rescue_key": uuid.uuid4(),
         "episode": episode,
         "shell": shell,
         "actions": actions,
         "state": timer_state(episode, key or episode.client_uuid) if stored else None,
-        "logging": logging_config(child),
+        "logging": logging_config(child, plan_rules(plan, medicines, guard_doses(child) if plan else [])),
         "can_write": child.membership.can_write,
         "groups": sign_groups(episode),
         "signs_url": signs_article_url(),
@@ -100,7 +109,7 @@ def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: U
         "sides": Side.choices,
         "limbs": Limb.choices,
         "regions": Region.choices,
-        "elapsed": episode.elapsed_seconds(now),
+        "elapsed": elapsed,
         "threshold_seconds": child.rescue_threshold_minutes * 60,
         "now": now,
         "path_full": len(episode.path) >= MAX_PATH_STEPS,
@@ -157,7 +166,8 @@ def timer_now(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     (`?id=`). "Seizure now" opens it at once, with or without a network: the page's script
     times the seizure from the phone's own record and sends it through the outbox. When the
     server already holds that seizure, its state comes with the page (for a phone that lost
-    its record). Kept on the phone for offline use; one query after `child_for`, two at most."""
+    its record). Kept on the phone for offline use; after `child_for`, two queries at most for
+    the seizure and three for the action plan (its version, medicines and the latest doses)."""
     child = child_for(request, child_id, Need.WRITE)
     episode = None
     try:
@@ -213,16 +223,51 @@ def episode_move_undo(request: AuthedRequest, child_id: UUID, episode_id: UUID) 
 
 @require_POST
 def episode_rescue(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> HttpResponse:
-    """Records the rescue medicine as given now."""
+    """Records a rescue dose given now. With the plan's medicines, the guard applies: inside
+    the interval or over the 24-hour maximum the timer shows the previous dose and asks for
+    the override (nothing saved until then). Without a plan, the medicine is typed."""
     child = child_for(request, child_id, Need.WRITE)
+    episode = live_episode(child, episode_id)
+    _plan, medicines = current_plan(child)
+    if not medicines:
+        return _typed_rescue(request, child, episode)
+    data = request.POST.copy()
+    data["given_at"] = timezone.now().isoformat()
+    form = RescueDoseForm(data, child=child, medicines=medicines)
+    if not form.is_valid():
+        return _rescue_fragment(request, child, episode, rescue_form=form)
+    try:
+        given = recording_plan.give(
+            child,
+            request.user,
+            key=form.cleaned_data["client_uuid"],
+            medicine=form.chosen,
+            given_at=form.cleaned_data["given_at"],
+            episode=episode,
+            override=form.cleaned_data["override"],
+            reason=form.cleaned_data["override_reason"],
+        )
+    except ClientUUIDConflict:
+        return conflict_response(request)
+    if given.refused:
+        return _rescue_fragment(request, child, episode, rescue_form=form, guard=given.guard)
+    episode.refresh_from_db()
+    return _fragment(request, child, episode, "rescue", rescue_form=None)
+
+
+def _rescue_fragment(request: AuthedRequest, child: Child, episode: Episode, **extra) -> HttpResponse:
+    """The timer with the rescue form's errors or the guard: the fragment, or the whole page."""
+    if not request.htmx:
+        return render(request, "seizures/timer.html", timer_context(child, episode) | extra)
+    return render(request, "seizures/timer.html#rescue", timer_context(child, episode) | extra)
+
+
+def _typed_rescue(request: AuthedRequest, child: Child, episode: Episode) -> HttpResponse:
     form = RescueForm(request.POST)
     if form.is_valid():
-        episode = recording.give_rescue(child, request.user, episode_id, form.cleaned_data["rescue_medicine"])
+        episode = recording.give_rescue(child, request.user, episode.public_id, form.cleaned_data["rescue_medicine"])
         return _fragment(request, child, episode, "rescue", rescue_form=None)
-    episode = live_episode(child, episode_id)
-    if not request.htmx:
-        return render(request, "seizures/timer.html", timer_context(child, episode) | {"rescue_form": form})
-    return _fragment(request, child, episode, "rescue", rescue_form=form)
+    return _rescue_fragment(request, child, episode, rescue_form=form)
 
 
 @require_POST

@@ -5,8 +5,8 @@ Debian's Chromium (no downloaded browser):
 
 Icons go to caregiver/static/caregiver/icons/ (192 and 512 px, "any" and "maskable", and the
 180 px apple-touch-icon); screenshots to docs/screenshots/, taken by the browser test
-tests/browser/test_screenshots.py (which, in a normal test run, writes them to a temporary
-directory instead)."""
+tests/browser/test_screenshots.py and tests/browser/test_rescue.py (which, in a normal test
+run, write them to a temporary directory instead)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def main() -> None:
         browser.close()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     env = os.environ | {"SCREENSHOTS_DIR": str(SCREENSHOTS)}
-    test = ["-m", "pytest", "tests/browser/test_screenshots.py", "-q"]
+    test = ["-m", "pytest", "tests/browser/test_screenshots.py", "tests/browser/test_rescue.py", "-q"]
     subprocess.run([sys.executable, *test], cwd=ROOT, env=env, check=True)
     for path in sorted(SCREENSHOTS.glob("*.png")):
         print(path.relative_to(ROOT))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode, UncountablePeriod
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_treatment, sweep_not_recorded, sweep_uncountable
+from tests.support.factories import make_episode, make_plan, make_treatment, sweep_not_recorded, sweep_uncountable
 from tests.support.sweep import _device_token, _import_upload
 
 
@@ -101,6 +101,12 @@ WRITES = {
     "seizures:uncountable-edit": (lambda c, u: {"period_id": sweep_uncountable(c, u)}, lambda c, o: {
         "started_at": "2026-04-01T10:00", "ended_at": "2026-04-01T12:00"}, "edit"),
     "seizures:uncountable-delete": (lambda c, u: {"period_id": sweep_uncountable(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:plan-edit": (lambda c, u: {}, lambda c, o: {
+        "emergency_number": "112", "written_by": "Dr Lee", "written_on": c.today().isoformat(),
+        "step_0_minute": "0", "step_0_text": "Time it"}, "create"),
+    "seizures:rescue-give": (lambda c, u: {"medicine": make_plan(c, u).medicines.get()}, lambda c, o: {
+        "client_uuid": str(uuid4()), "medicine": str(o["medicine"].public_id),
+        "given_at": timezone.now().astimezone(c.zone).strftime("%Y-%m-%dT%H:%M")}, "create"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}

@@ -25,8 +25,9 @@ PUBLIC_NAMES = {
     "invitation-accept",
 }
 PUBLIC_NAMESPACES = {"education", "offline"}
-# Leaving a care team is open to every role, clinicians included.
-READ_ROLE_MAY_POST = {"team-leave"}
+# Leaving a care team is open to every role, clinicians included; so is writing the seizure
+# action plan (the one record a clinician may change).
+READ_ROLE_MAY_POST = {"team-leave", "seizures:plan-edit"}
 WRITE_METHODS = ["post", "put", "patch", "delete"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -15,8 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent, Child, Membership, User
+from seizures import recording_plan
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.plan_models import RescueDose
+from tests.support.factories import make_plan
 from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
 
@@ -210,3 +213,34 @@ def test_a_file_from_before_diary_days_still_imports(history, tmp_path) -> None:
     path.write_text(json.dumps(document))
     call_command("import_child", str(path), stdout=StringIO())
     assert Episode.objects.filter(child__public_id=history.public_id).count() == 5
+
+
+def test_round_trip_carries_the_action_plan_and_rescue_doses(history, owner, caregiver_user, tmp_path) -> None:
+    make_plan(history, owner)
+    plan = make_plan(history, owner, emergency_number="999", interval=15)
+    medicine = plan.medicines.get()
+    episode = Episode.objects.filter(child=history, rescue_given_at__isnull=False).get()
+    given_at = episode.rescue_given_at
+    recording_plan.give(
+        history, caregiver_user, key=uuid.uuid4(), medicine=medicine, given_at=given_at,
+        episode=episode,
+    )  # fmt: skip
+    recording_plan.give(
+        history, owner, key=uuid.uuid4(), medicine=medicine,
+        given_at=given_at + timedelta(minutes=3), override=True, reason="Paramedic",
+    )  # fmt: skip
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    assert [p["version"] for p in before["action_plans"]] == [1, 2]
+    assert len(before["rescue_medicines"]) == 2 and len(before["rescue_doses"]) == 2
+    assert before["rescue_doses"][0]["episode"] == str(episode.public_id)
+    assert before["rescue_medicines"][1]["plan"] == str(plan.public_id)
+    history.delete()
+    assert not RescueDose.objects.exists()
+    call_command("import_child", str(path), stdout=StringIO())
+    child = Child.objects.get(public_id=history.public_id)
+    assert _without_stamp(export_child(child)) == before
+    dose = RescueDose.objects.get(child=child, override=True)
+    assert dose.given_by == owner and dose.medicine.plan.version == 2 and dose.override_reason == "Paramedic"
+    assert RescueDose.objects.get(child=child, override=False).episode.public_id == episode.public_id

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from caregiver.models import Child, User
+from seizures import recording_plan
 from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind, UncountablePeriod
+from seizures.plan_models import ActionPlan, RescueMedicine
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -65,3 +67,28 @@ def sweep_not_recorded(child: Child, user: User):
     return NotRecordedRange.objects.create(
         child=child, started_on=date(2026, 4, 1), ended_on=date(2026, 4, 3), created_by=user
     ).public_id
+
+
+def make_plan(child: Child, user: User | None = None, *, interval: int = 10, max_per_day: int = 2, **fields):
+    """A plan version with one rescue medicine (buccal midazolam), saved through the writer."""
+    values = {
+        "emergency_number": "112",
+        "steps": [
+            {"minute": 0, "text": "Time it, lay on the side"},
+            {"minute": 5, "text": "Give buccal midazolam"},
+            {"minute": 10, "text": "Call 112"},
+        ],
+        "written_by": "Dr Okafor",
+        "written_on": child.today(),
+    } | fields
+    medicine = RescueMedicine(
+        name="Midazolam",
+        dose="2.5 mg (0.5 mL)",
+        amount="2.5",
+        unit="mg",
+        route="buccal",
+        min_interval_minutes=interval,
+        max_per_day=max_per_day,
+    )
+    owner = user or child.memberships.order_by("created_at").first().user
+    return recording_plan.save_plan(child, owner, plan=ActionPlan(child=child, **values), medicines=[medicine])

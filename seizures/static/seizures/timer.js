@@ -17,6 +17,7 @@
   // The shell page names the seizure in its address (its kept copy may hold another one's key).
   var key = (shell ? new URLSearchParams(location.search).get("id") : root.dataset.clientUuid) || "";
   var rules = SL.rules;
+  var plan = config.plan;
   var state = null; // the seizure as this phone knows it
   var record = {}; // what the server said about it (where it is stored, a joined start)
   var ending = false;
@@ -54,7 +55,8 @@
     }
     state.path = state.path || [];
     await SL.outbox.keepRecord({ key: key, child: config.child, state: state });
-    root.querySelector("#rescue-medicine").value = state.rescue_medicine || "";
+    var typed = root.querySelector("#rescue-medicine");
+    if (typed) typed.value = state.rescue_medicine || "";
     render();
     return true;
   })();
@@ -128,7 +130,8 @@
       given.replaceChildren(what, " — " + SL.fmt(text.given_at, { time: log.hhmm(SL.parseTime(state.rescue_given_at)) }));
     }
     given.hidden = !state.rescue_given_at;
-    root.querySelector("form[data-rescue] button").textContent = state.rescue_given_at ? text.given_again : text.given_now;
+    var giveButton = root.querySelector("form[data-rescue]:not([data-plan-rescue]) button");
+    if (giveButton) giveButton.textContent = state.rescue_given_at ? text.given_again : text.given_now;
     if (record.joined_start && !record.joined_seen) {
       notice(SL.fmt(text.joined, { time: log.hhmm(start()) }));
       record.joined_seen = true;
@@ -200,6 +203,115 @@
     return change({ rescue_medicine: value, rescue_given_at: new Date(SL.clock.now()).toISOString() });
   }
 
+  // --- Rescue doses from the plan, and their guard -------------------------------------------------
+  // The doses the guard measures against: the server's (as the page came) and this phone's,
+  // the ones still waiting in the outbox and the ones sent since the page opened.
+  var givenHere = [];
+
+  async function knownDoses() {
+    var doses = (plan ? plan.doses : []).map(function (d) {
+      return { name: d.name, label: d.label, at: SL.parseTime(d.at), by: d.by };
+    });
+    var keys = {};
+    givenHere.forEach(function (d) { keys[d.key] = true; doses.push(d); });
+    (await SL.outbox.list()).forEach(function (e) {
+      if (e.kind !== "rescue" || e.child !== config.child || keys[e.key] || e.state === "rejected") return;
+      var medicine = medicineById(e.body.medicine);
+      if (medicine) doses.push({ name: medicine.name, label: medicine.label, at: SL.parseTime(e.body.given_at), by: text.this_phone });
+    });
+    return doses;
+  }
+
+  function medicineById(id) {
+    return (plan ? plan.medicines : []).find(function (m) { return m.id === id; }) || null;
+  }
+
+  // The server's rule (seizures.recording_plan.guard): no dose within the interval of another,
+  // at most max_per_day in the 24 hours before.
+  function guardFor(medicine, at, doses) {
+    var same = doses.filter(function (d) { return d.name.toLowerCase() === medicine.name.toLowerCase(); });
+    var interval = medicine.interval_seconds * 1000;
+    var close = same.filter(function (d) { return Math.abs(d.at - at) < interval; });
+    close.sort(function (a, b) { return Math.abs(a.at - at) - Math.abs(b.at - at); });
+    var before = same.filter(function (d) { return d.at <= at; }).sort(function (a, b) { return b.at - a.at; });
+    var inDay = before.filter(function (d) { return d.at > at - 86400000; }).length;
+    var tooSoon = close[0] || null;
+    if (!tooSoon && inDay < medicine.max_per_day) return null;
+    return { tooSoon: tooSoon, previous: tooSoon || before[0] || null };
+  }
+
+  function showGuard(form, medicine, found) {
+    var box = form.querySelector("[data-rescue-guard]");
+    var banner = document.createElement("div");
+    banner.className = "banner conflict guard";
+    banner.setAttribute("role", "alert");
+    var why = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = found.tooSoon
+      ? SL.fmt(text.guard_too_soon, { minutes: Math.round(medicine.interval_seconds / 60) })
+      : SL.fmt(text.guard_max, { n: medicine.max_per_day });
+    why.append(strong);
+    banner.append(why);
+    if (found.previous) {
+      var previous = document.createElement("p");
+      previous.textContent = SL.fmt(text.guard_previous, {
+        what: found.previous.label, time: log.hhmm(found.previous.at), who: found.previous.by,
+      });
+      banner.append(previous);
+    }
+    var nothing = document.createElement("p");
+    nothing.textContent = text.guard_nothing_saved;
+    banner.append(nothing);
+    box.querySelector("[data-guard-message]").replaceChildren(banner);
+    box.hidden = false;
+  }
+
+  function fieldError(form, selector, input, message) {
+    var error = form.querySelector(selector);
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (!input) return;
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+      input.focus();
+    } else {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+  }
+
+  async function planRescue(form) {
+    var chosen = form.querySelector('input[name="medicine"]:checked');
+    var medicine = chosen && medicineById(chosen.value);
+    fieldError(form, "[data-rescue-error]", null, medicine ? "" : text.rescue_pick);
+    if (!medicine) return null;
+    var at = SL.clock.now();
+    var override = form.querySelector("[data-override]");
+    var reason = form.querySelector("#rescue-reason");
+    var found = guardFor(medicine, at, await knownDoses());
+    if (found && !override.checked) {
+      showGuard(form, medicine, found);
+      override.focus();
+      return null;
+    }
+    var why = found && override.checked ? reason.value.trim().slice(0, 500) : "";
+    fieldError(form, "[data-reason-error]", reason, found && !why ? text.guard_reason : "");
+    if (found && !why) return null;
+    var doseKey = SL.uuid4();
+    var body = { medicine: medicine.id, given_at: new Date(at).toISOString(), episode: key };
+    if (found) Object.assign(body, { override: true, override_reason: why });
+    givenHere.push({ key: doseKey, name: medicine.name, label: medicine.label, at: at, by: text.this_phone });
+    state.rescue_medicine = medicine.label;
+    state.rescue_given_at = body.given_at;
+    form.querySelector("[data-rescue-guard]").hidden = true;
+    override.checked = false;
+    reason.value = "";
+    render();
+    await SL.outbox.keepRecord({ key: key, child: config.child, state: state });
+    return SL.outbox.put(log.entry("rescue", doseKey, body, log.label(text.label_rescue, at), log.day(at)));
+  }
+
   async function end() {
     if (ending) return;
     ending = true;
@@ -213,6 +325,24 @@
     log.flash(SL.fmt(message, { duration: SL.duration(seconds) }));
     location.assign(config.urls.home);
   }
+
+  // The plan's step that applies now, on the timer and in the rescue alert, as time passes.
+  function showStep() {
+    if (!plan || !plan.steps.length || root.hasAttribute("data-stopped")) return;
+    var started = SL.parseTime(root.getAttribute("data-started-at"));
+    var minutes = (SL.clock.now() - started) / 60000;
+    var step = null;
+    plan.steps.forEach(function (s) { if (s.minute <= minutes) step = s; });
+    if (!step) return;
+    var line = step.minute === 0
+      ? SL.fmt(text.plan_step_start, { text: step.text })
+      : SL.fmt(text.plan_step, { minute: step.minute, text: step.text });
+    root.querySelectorAll("[data-plan-step]").forEach(function (el) {
+      if (el.textContent !== line) el.textContent = line;
+    });
+  }
+  showStep();
+  window.setInterval(showStep, 1000);
 
   root.addEventListener("click", function (event) {
     lastClicked = event.target.closest("button");
@@ -231,6 +361,7 @@
       if (form.matches("[data-end]")) return end();
       if (form.matches("[data-move]")) return move(button && button.value);
       if (form.matches("[data-move-undo]")) return change({ path: state.path.slice(0, -1) });
+      if (form.matches("[data-plan-rescue]")) return planRescue(form);
       if (form.matches("[data-rescue]")) return rescue(form);
       return form.dataset.field ? set(form, button ? button.value : "") : null;
     }).catch(function () {
