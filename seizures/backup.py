@@ -25,13 +25,24 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import (
+    Cluster,
+    DayConfirmation,
+    Dose,
+    DoseVersion,
+    Episode,
+    Medicine,
+    NotRecordedRange,
+    Treatment,
+    Weight,
+)
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
 MAX_BYTES = 512 * 1024 * 1024
 NAME_LENGTH = User._meta.get_field("name").max_length
-# Records of the child, in the order an import must create them (clusters before episodes).
+# Records of the child, in the order an import must create them (clusters before episodes,
+# treatments before their medicines, medicines before their versions and doses).
 SECTIONS: dict[str, type[models.Model]] = {
     "memberships": Membership,
     "clusters": Cluster,
@@ -39,10 +50,16 @@ SECTIONS: dict[str, type[models.Model]] = {
     "treatments": Treatment,
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
+    "medicines": Medicine,
+    "dose_versions": DoseVersion,
+    "weights": Weight,
+    "doses": Dose,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges"}
+LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges", "medicines", "dose_versions", "weights", "doses"}
+# Records other records link to, written by their public id: an import maps those back.
+LINKED = (Cluster, Treatment, Medicine)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -63,13 +80,13 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "child"]
 
 
-def _row(obj: models.Model, users: dict[int, str], clusters: dict[int, str]) -> dict:
+def _row(obj: models.Model, links: dict[type[models.Model], dict]) -> dict:
+    """`links` maps each related model (User, and those in LINKED) to {pk: exported id}."""
     row = {}
     for field in _fields(type(obj)):
         value = field.value_from_object(obj)
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
-            value = lookup.get(value) if value is not None else None
+            value = links[field.related_model].get(value) if value is not None else None
         row[field.name] = value
     return row
 
@@ -85,19 +102,22 @@ def export_child(child: Child) -> dict:
         NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
+    for model, name in ((DoseVersion, "set_by"), (Weight, "logged_by"), (Dose, "logged_by")):
+        user_ids |= set(model.objects.filter(child=child, **{f"{name}__isnull": False}).values_list(name, flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
-    users = {u.pk: u.email for u in people}
-    clusters = dict(Cluster.objects.filter(child=child).values_list("pk", "public_id"))
+    links: dict[type[models.Model], dict] = {User: {u.pk: u.email for u in people}}
+    for model in LINKED:
+        links[model] = dict(model.objects.filter(child=child).values_list("pk", "public_id"))
     document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now(),
-        "child": _row(child, users, clusters),
+        "child": _row(child, links),
         "people": [{"email": u.email, "name": u.name} for u in people],
     }
     for section, model in SECTIONS.items():
         rows = model.objects.filter(child=child).order_by("pk")
-        document[section] = [_row(obj, users, clusters) for obj in rows.iterator(chunk_size=2000)]
+        document[section] = [_row(obj, links) for obj in rows.iterator(chunk_size=2000)]
     return json.loads(json.dumps(document, cls=_Encoder))
 
 
@@ -152,16 +172,18 @@ def _stored_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _build(model: type[models.Model], row: dict, users: dict[str, User], clusters: dict[str, Cluster], **parent):
-    """An unsaved, validated record from an exported row."""
+def _build(model: type[models.Model], row: dict, links: dict[type[models.Model], dict], **parent):
+    """An unsaved, validated record from an exported row; `links` maps each related model to
+    {exported id: record}. A link to a record the file does not hold is damage."""
     values = dict(parent)
     for field in _fields(model):
         if field.name not in row:
             continue
         value = row[field.name]
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
-            value = lookup.get(str(value)) if value is not None else None
+            value = links[field.related_model].get(str(value)) if value is not None else None
+            if value is None and not field.null:
+                raise ValidationError(f"{model._meta.model_name} {field.name} names a record the file does not hold")
         elif value is not None and not isinstance(field, models.JSONField):
             value = field.to_python(value)
             # Django checks a TextField's max_length only in forms: held to the forms' limits here.
@@ -235,14 +257,14 @@ def import_child(document: dict) -> tuple[Child, bool]:
                     user.set_unusable_password()
                     user.save()
                 users[email] = user
-            child = _build(Child, document["child"], users, {})
+            links: dict[type[models.Model], dict] = {User: users, **{model: {} for model in LINKED}}
+            child = _build(Child, document["child"], links)
             child.save()
-            clusters: dict[str, Cluster] = {}
             for section, model in SECTIONS.items():
-                objects = [_build(model, row, users, clusters, child=child) for row in document[section]]
+                objects = [_build(model, row, links, child=child) for row in document[section]]
                 model.objects.bulk_create(objects, batch_size=2000)
-                if model is Cluster:
-                    clusters = {str(c.public_id): c for c in Cluster.objects.filter(child=child)}
+                if model in LINKED:
+                    links[model] = {str(obj.public_id): obj for obj in model.objects.filter(child=child)}
     except IntegrityError as error:
         raise BackupError(
             f"this installation already holds some of these records ({error}); nothing was imported"

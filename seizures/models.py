@@ -483,3 +483,7 @@ class NotRecordedRange(models.Model):
                 errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+
+# Medicines, doses and weights live in their own module; imported here so Django finds them.
+from seizures.medicine_models import Dose, DoseVersion, Medicine, Weight  # noqa: E402, F401

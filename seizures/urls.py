@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, medicines, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
 EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
+MEDICINE = "c/<uuid:child_id>/medicines/<uuid:medicine_id>/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -34,6 +35,14 @@ urlpatterns = [
     path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
     path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
     path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
+    path("c/<uuid:child_id>/medicines/", medicines.medicines, name="medicines"),
+    path("c/<uuid:child_id>/medicines/new/", medicines.medicine_add, name="medicine-add"),
+    path(MEDICINE, medicines.medicine, name="medicine"),
+    path(MEDICINE + "dose/", medicines.medicine_dose_change, name="medicine-dose-change"),
+    path(MEDICINE + "stop/", medicines.medicine_stop, name="medicine-stop"),
+    path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),
+    path("c/<uuid:child_id>/doses/", medicines.dose_record, name="dose-record"),
+    path("c/<uuid:child_id>/doses.csv", reports.export_doses_csv, name="export-doses-csv"),
     path(DAYS, days.days, name="days"),
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
     path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from caregiver.models import Child, User
-from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind
+from seizures.models import DoseVersion, Episode, Medicine, NotRecordedRange, Treatment, TreatmentKind
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -58,3 +59,28 @@ def sweep_not_recorded(child: Child, user: User):
     return NotRecordedRange.objects.create(
         child=child, started_on=date(2026, 4, 1), ended_on=date(2026, 4, 3), created_by=user
     ).public_id
+
+
+def make_medicine(
+    child: Child,
+    name: str = "Levetiracetam",
+    *,
+    times: tuple[str, ...] = ("08:00", "20:00"),
+    dose: str = "50",
+    dose_unit: str = "mg",
+    started_on: date = date(2026, 4, 1),
+    strength: str | None = None,
+    user: User | None = None,
+) -> Medicine:
+    """A medicine (with its treatment) and its first dose version."""
+    treatment = Treatment.objects.create(child=child, kind=TreatmentKind.OTHER, name=name, started_on=started_on)
+    medicine = Medicine.objects.create(child=child, treatment=treatment, name=name, form="liquid", route="oral")
+    DoseVersion.objects.create(
+        child=child, medicine=medicine, starts_on=started_on, dose=Decimal(dose), dose_unit=dose_unit,
+        strength=Decimal(strength) if strength else None, times=list(times), set_by=user,
+    )  # fmt: skip
+    return medicine
+
+
+def sweep_medicine(child: Child, user: User):
+    return make_medicine(child, user=user).public_id
