@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -138,14 +138,15 @@ class DoseVersionForm(StorableTextForm, forms.ModelForm):
                 self.instance.every_hours = None
         return data
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def _update_errors(self, errors: ValidationError) -> None:
         # The model reports a bad schedule on `times`; the form shows it by the field typed in.
-        if "times" in self._errors:
-            errors = self._errors.pop("times")
-            target = "times_text" if self.cleaned_data.get("schedule") != "every" else "every_hours"
-            if target not in self._errors:
-                self._errors[target] = errors
+        if hasattr(errors, "error_dict"):
+            typed = "every_hours" if self.cleaned_data.get("schedule") == "every" else "times_text"
+            for stored, shown in (("times", typed), ("starts_on", NON_FIELD_ERRORS)):
+                if stored in errors.error_dict and stored not in self.fields:
+                    messages = errors.error_dict.pop(stored)
+                    errors.error_dict.setdefault(shown, []).extend(messages)
+        super()._update_errors(errors)
 
 
 class WeightForm(forms.ModelForm):
