@@ -83,8 +83,8 @@ def home_context(child: Child) -> dict:
 @require_GET
 @offline_page(start=True)
 def child_home(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member. Nine queries after `child_for` (three of them the due medicines), whatever the history; an htmx request
-    (the page polls it) gets only the live part, in three."""
+    """Any member. Nine queries after `child_for` (three of them the due medicines), whatever
+    the history; an htmx request (the page polls it) gets only the live part, in three."""
     child = child_for(request, child_id)
     audit.record_clinician_view(request, child, "Viewed the child's page", obj=child, once_within=HOME_VIEW_WINDOW)
     if request.htmx:

@@ -164,7 +164,8 @@ def test_clinician_reads_but_cannot_change(client, child, clinician) -> None:
     assert client.get(_url("medicine-add", child)).status_code == 403
     assert client.post(_url("medicine-add", child), _add_data()).status_code == 403
     assert client.post(_url("weights", child), {"measured_on": "2026-05-01", "kg": "4"}).status_code == 403
-    assert client.post(_url("medicine-stop", child, medicine.public_id), {"stopped_on": "2026-05-01"}).status_code == 403
+    stop = _url("medicine-stop", child, medicine.public_id)
+    assert client.post(stop, {"stopped_on": "2026-05-01"}).status_code == 403
     assert Medicine.objects.count() == 1 and not Weight.objects.exists()
 
 
@@ -182,7 +183,6 @@ def test_another_family_gets_404(client, child, outsider) -> None:
 
 
 def test_a_medicine_of_another_child_is_404_even_for_a_member(owner_client, child, outsider) -> None:
-    other = Medicine.objects.none()
     other_child = outsider.memberships.get().child
     other = make_medicine(other_child)
     assert owner_client.get(_url("medicine", child, other.public_id)).status_code == 404

@@ -71,7 +71,11 @@ def test_every_refuses_an_interval_that_does_not_divide_the_day() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("08:00, 20:00", ["08:00", "20:00"]), ("20:00 8:00 08:00", ["08:00", "20:00"]), ("7:05;19:05", ["07:05", "19:05"])],
+    [
+        ("08:00, 20:00", ["08:00", "20:00"]),
+        ("20:00 8:00 08:00", ["08:00", "20:00"]),
+        ("7:05;19:05", ["07:05", "19:05"]),
+    ],
 )
 def test_times_are_read_sorted_and_once(text, expected) -> None:
     assert [t.strftime("%H:%M") for t in schedules.parse_times(text)] == expected
