@@ -97,7 +97,8 @@ def _by_key(child: Child, key: UUID) -> Dose | None:
     return dose
 
 
-def _taken(medicine: Medicine, scheduled_at: datetime) -> Dose | None:
+def first_dose(medicine: Medicine, scheduled_at: datetime) -> Dose | None:
+    """The dose that holds this due time (not an extra one), if any."""
     return (
         Dose.objects.select_related("logged_by", "medicine")
         .filter(medicine=medicine, scheduled_at=scheduled_at, extra=False)
@@ -141,7 +142,7 @@ def record_dose(
         with transaction.atomic():
             # Two phones giving the same dose queue here; the second then sees the first's dose.
             Medicine.objects.select_for_update().get(pk=medicine.pk)
-            taken = _taken(medicine, scheduled_at)
+            taken = first_dose(medicine, scheduled_at)
             if taken is not None and not (extra and status == DoseStatus.GIVEN):
                 return DoseResult(None, already=taken)
             dose = Dose(
@@ -164,7 +165,7 @@ def record_dose(
         stored = _by_key(child, key)
         if stored is not None:
             return DoseResult(stored)
-        taken = _taken(medicine, scheduled_at)
+        taken = first_dose(medicine, scheduled_at)
         if taken is None:
             raise
         return DoseResult(None, already=taken)

@@ -91,5 +91,8 @@ def logging_config(child: Child) -> dict:
             "label_confirm": _("%(name)s: day confirmed at %(time)s"),
             "day_confirmed": _("Today is recorded."),
             "confirm_kept": _("Today is recorded on this phone; it will be sent when you are online."),
+            "label_dose": _("%(name)s: %(medicine)s, dose at %(time)s"),
+            "dose_given_kept": _("Given — kept on this phone; it will be sent when you are online."),
+            "dose_skipped_kept": _("Skipped — kept on this phone; it will be sent when you are online."),
         },
     }

@@ -14,6 +14,7 @@
   var FLASH = "seizure-log-flash";
   var ready = false;
   var ackedTally = null; // the server's count and taps, as in the newest answer to a tap
+  var SEIZURE_KINDS = ["episode", "form", "tally"]; // entries that are (or add) a seizure
 
   // --- Times in the child's time zone (as the server shows them) ------------------------------
   var zoneFormat = new Intl.DateTimeFormat("en-CA", {
@@ -200,7 +201,7 @@
     if (none) {
       // Never "no seizures" beside seizures this phone holds.
       none.dataset.none = none.dataset.none || none.textContent;
-      var held = entries.some(function (e) { return e.state !== "rejected" && e.kind !== "undo" && e.kind !== "confirm"; });
+      var held = entries.some(function (e) { return e.state !== "rejected" && SEIZURE_KINDS.indexOf(e.kind) >= 0; });
       none.textContent = held ? none.dataset.onPhone : none.dataset.none;
     }
     if (!count) return;
@@ -369,6 +370,48 @@
     }
   }
 
+  // --- A dose given or skipped with no network ------------------------------------------------------
+  // Online the form posts as it is: the server names a dose someone else already gave and asks
+  // before a second one. Offline it is kept on the phone, stamped with the tap's time (or the
+  // time typed), and sent later; a dose someone gave meanwhile makes this one an extra dose,
+  // and the answer says so.
+  function giveOffline(form, button) {
+    var at = SL.clock.now();
+    var status = button && button.value === "skipped" ? "skipped" : "given";
+    var body = {
+      medicine: form.elements.medicine.value, scheduled_at: form.elements.scheduled_at.value,
+      status: status, reason: form.elements.reason.value,
+    };
+    var typed = form.elements.given_at.value;
+    if (status === "given") {
+      if (typed) body.given_at_local = typed;
+      else body.given_at = iso(at);
+    }
+    var words = SL.fmt(text.label_dose, { name: config.name, medicine: form.dataset.medicineName, time: hhmm(at) });
+    return SL.outbox.put(entry("dose", form.elements.client_uuid.value, body, words, day(at)));
+  }
+
+  // A due dose this phone holds shows as kept here instead of its buttons.
+  async function renderDoses() {
+    var forms = document.querySelectorAll("form[data-dose]");
+    if (!forms.length) return;
+    var held = {};
+    (await ours()).forEach(function (e) { if (e.kind === "dose" && e.state !== "rejected") held[e.key] = e.body.status; });
+    forms.forEach(function (form) {
+      var status = held[form.elements.client_uuid.value];
+      var note = form.parentNode.querySelector("[data-dose-note]");
+      form.hidden = Boolean(status);
+      if (status && !note) {
+        note = document.createElement("p");
+        note.setAttribute("role", "status");
+        note.dataset.doseNote = "";
+        form.after(note);
+      }
+      if (note) note.textContent = status === "given" ? text.dose_given_kept : status ? text.dose_skipped_kept : "";
+      if (note && !status) note.remove();
+    });
+  }
+
   // --- Wiring ----------------------------------------------------------------------------------
   // If the phone cannot keep an entry (storage full, IndexedDB failing), the form is sent
   // the way it would be without script, so the tap still reaches the server when online.
@@ -382,7 +425,11 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!ready || !config.can_write || form.dataset.plain) return;
-    var action = form.matches("form[data-seizure-now]") ? seizureNow
+    var button = event.submitter;
+    // A dose goes through the outbox only offline (online, the server may ask to confirm it).
+    var doseOffline = form.matches("form[data-dose]") && navigator.onLine === false;
+    var action = doseOffline ? function () { return giveOffline(form, button); }
+      : form.matches("form[data-seizure-now]") ? seizureNow
       : form.matches("form[data-tally]") ? tap
         : form.matches("form[data-undo]") ? function () { return undoLast(form); }
           : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
@@ -391,7 +438,6 @@
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    var button = event.submitter;
     Promise.resolve().then(action).catch(function () { submitPlainly(form, button); });
   }, true);
 
@@ -414,12 +460,14 @@
   var drawTally = serial(renderTally);
   var drawRunning = serial(renderRunning);
   var drawConfirm = serial(renderConfirm);
+  var drawDoses = serial(renderDoses);
 
   function refresh() {
     if (!ready) return;
     drawTally();
     drawRunning();
     drawConfirm();
+    drawDoses();
   }
 
   document.addEventListener("outbox:changed", refresh);
