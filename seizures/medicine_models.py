@@ -228,7 +228,7 @@ class Weight(models.Model):
         elif self.measured_on and self.measured_on > timezone.now().date() + timedelta(days=1):
             errors["measured_on"] = _("This day has not come yet.")
         child = self.child if self.child_id else None
-        if "measured_on" not in errors and child is not None and self.measured_on < child.born_on:
+        if "measured_on" not in errors and child is not None and self.measured_on and self.measured_on < child.born_on:
             errors["measured_on"] = _("This day is before the child’s date of birth.")
         if errors:
             raise ValidationError(errors)
