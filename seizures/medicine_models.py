@@ -38,6 +38,11 @@ MAX_MG, MAX_ML, MAX_MG_PER_ML = Decimal("5000"), Decimal("100"), Decimal("1000")
 NOT_MEDICINES = frozenset({"ketogenic_diet", "vns"})
 
 
+def plain(number: Decimal) -> str:
+    """10.000 as "10" and 2.500 as "2.5" (Decimal.normalize alone would write 1E+1)."""
+    return f"{number.normalize():f}"
+
+
 class TreatmentKindFor:
     """Which Treatment kind a medicine's name maps to (the rest are "another medicine")."""
 
@@ -141,6 +146,14 @@ class DoseVersion(models.Model):
     @property
     def clock_times(self) -> list[time]:
         return [time.fromisoformat(t) for t in self.times]
+
+    @property
+    def dose_text(self) -> str:
+        return plain(self.dose)
+
+    @property
+    def strength_text(self) -> str:
+        return plain(self.strength) if self.strength is not None else ""
 
     @property
     def times_text(self) -> str:

@@ -65,7 +65,7 @@ def change_dose(child: Child, user: User, medicine: Medicine, form: DoseVersionF
 
 
 def _describe(version: DoseVersion) -> str:
-    return f"{version.dose.normalize():f} {version.dose_unit} at {version.times_text}"
+    return f"{version.dose_text} {version.dose_unit} at {version.times_text}"
 
 
 # --- Weight ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from caregiver.models import AuditEvent
-from seizures.models import DoseVersion, Medicine, Treatment, TreatmentKind, Weight
+from seizures.models import Dose, DoseVersion, Medicine, Treatment, TreatmentKind, Weight
 from tests.support.factories import make_medicine, make_treatment
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_mg_per_kg_per_day_uses_the_latest_weight(owner_client, child) -> None:
     Weight.objects.create(child=child, measured_on=date(2026, 4, 20), kg=Decimal("4.2"))
     page = owner_client.get(_url("medicines", child)).content.decode()
     # 2.5 mL × 10 mg/mL × 2 a day = 50 mg a day, over 4.2 kg.
-    assert "11.9 mg/kg/day at 4.20 kg" in page
+    assert "11.9 mg/kg/day at 4.20 kg" in page and "2.5 mL at 08:00, 20:00" in page and "(10 mg/mL)" in page
     assert REVIEW not in page  # +5 %: no notice
 
 
@@ -235,3 +235,19 @@ def test_the_migration_makes_a_medicine_of_each_medicine_treatment_and_loses_not
         (other.pk, "Levetiracetam"),
     }
     assert list(Treatment.objects.order_by("pk").values()) == before
+
+
+def test_download_all_data_holds_medicines_weights_and_doses(owner_client, child, owner) -> None:
+    medicine = make_medicine(child, dose="2.5", dose_unit="mL", strength="10", user=owner)
+    Weight.objects.create(child=child, measured_on=date(2026, 4, 2), kg=Decimal("4.35"), logged_by=owner)
+    due = medicine.treatment.started_on
+    Dose.objects.create(child=child, medicine=medicine, scheduled_at=f"{due}T07:00:00+00:00", status="skipped",
+                        reason="Asleep", logged_by=owner)  # fmt: skip
+    (exported,) = owner_client.get("/account/export.json").json()["children"]
+    data = exported["medicines"]
+    assert data["medicines"][0]["versions"] == [
+        {"from": "2026-04-01", "dose": "2.5", "unit": "mL", "strength_mg_per_ml": "10", "times": ["08:00", "20:00"],
+         "every_hours": None, "set_by": owner.email}
+    ]  # fmt: skip
+    assert data["weights"] == [{"weighed_on": "2026-04-02", "kg": "4.35", "logged_by": owner.email}]
+    assert data["doses"][0]["status"] == "skipped" and data["doses"][0]["reason"] == "Asleep"
