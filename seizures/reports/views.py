@@ -24,10 +24,12 @@ from django.views.decorators.http import require_GET
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
-from seizures.models import Episode, Treatment
+from seizures import dues
+from seizures.models import Episode, Treatment, Weight
 from seizures.queries import last_seizure
 from seizures.reports import csv_doses, csv_export, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
+from seizures.reports.stats.adherence import adherence
 
 # The report lists the latest episodes of the period; the CSV export has every one.
 REPORT_EPISODES = 100
@@ -140,8 +142,29 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["last_seizure"] = last_seizure(child)
         context["generated_at"] = timezone.now()
+        context["medicines"] = _medicines(child, period, context["today"])
         audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)
+
+
+# The report's weekly adherence shows the period's last weeks; its totals count every week.
+REPORT_WEEKS = 12
+
+
+def _medicines(child: Child, period: Period, today: date) -> list[dict]:
+    """The period's medicines: the dose now, mg/kg/day and adherence. Four queries."""
+    medicines = [
+        m
+        for m in dues.medicines_with_versions(child).order_by("name")
+        if m.treatment.started_on <= period.end
+        and (m.treatment.stopped_on is None or m.treatment.stopped_on >= period.start)
+    ]
+    weights = list(Weight.objects.for_child(child).newest_first())
+    figures = dues.figures(child, medicines, weights, today)
+    rows = adherence(child, medicines, period.start, period.end)
+    return [
+        {"figures": f, "adherence": a, "weeks": a.weeks[-REPORT_WEEKS:]} for f, a in zip(figures, rows, strict=True)
+    ]
 
 
 @require_GET
