@@ -78,6 +78,20 @@ class MedicineForm(StorableTextForm, forms.Form):
         return data
 
 
+class MedicineDetailsForm(StorableTextForm, forms.Form):
+    """A correction of a medicine's name, form or route (its dose changes are versions)."""
+
+    name = MedicineForm.base_fields["name"]
+    form = MedicineForm.base_fields["form"]
+    route = MedicineForm.base_fields["route"]
+
+    def __init__(self, *args, medicine: Medicine, **kwargs) -> None:
+        kwargs.setdefault("initial", {"name": medicine.name, "form": medicine.form, "route": medicine.route})
+        super().__init__(*args, **kwargs)
+
+    clean_name = MedicineForm.clean_name
+
+
 class DoseVersionForm(StorableTextForm, forms.ModelForm):
     """A dose and its schedule: fixed times of day, or every N hours from a first time."""
 

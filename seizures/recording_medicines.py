@@ -20,7 +20,7 @@ from django.utils import timezone
 from caregiver import audit
 from caregiver.models import Child, User
 from seizures import schedules
-from seizures.forms_medicines import DoseVersionForm, MedicineForm, WeightForm
+from seizures.forms_medicines import DoseVersionForm, MedicineDetailsForm, MedicineForm, WeightForm
 from seizures.medicine_models import LATE_AFTER, Dose, DoseStatus, DoseVersion, Medicine, TreatmentKindFor, Weight
 from seizures.models import Treatment
 from seizures.recording import ClientUUIDConflict
@@ -49,6 +49,26 @@ def add_medicine(child: Child, user: User, form: MedicineForm, version_form: Dos
         version.starts_on = treatment.started_on
         version.save()
         audit.record(user, "create", child=child, obj=medicine, summary=f"Added {name}: {_describe(version)}")
+    return medicine
+
+
+def edit_medicine(child: Child, user: User, medicine: Medicine, form: MedicineDetailsForm) -> Medicine:
+    """Corrects the name, form or route; the treatment follows the name, so the charts'
+    bands carry it."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        medicine = Medicine.objects.select_for_update().select_related("treatment").get(pk=medicine.pk)
+        changed = [name for name in ("name", "form", "route") if getattr(medicine, name) != data[name]]
+        if not changed:
+            return medicine
+        was = medicine.name
+        medicine.name, medicine.form, medicine.route = data["name"], data["form"], data["route"]
+        medicine.save(update_fields=["name", "form", "route"])
+        treatment = medicine.treatment
+        treatment.kind = TreatmentKindFor.of(medicine.name)
+        treatment.name = medicine.name if treatment.kind == "other" else ""
+        treatment.save(update_fields=["kind", "name", "updated_at"])
+        audit.record(user, "edit", child=child, obj=medicine, summary=f"Edited {was}: {', '.join(changed)}")
     return medicine
 
 

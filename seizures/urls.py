@@ -39,6 +39,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/medicines/new/", medicines.medicine_add, name="medicine-add"),
     path(MEDICINE, medicines.medicine, name="medicine"),
     path(MEDICINE + "dose/", medicines.medicine_dose_change, name="medicine-dose-change"),
+    path(MEDICINE + "edit/", medicines.medicine_edit, name="medicine-edit"),
     path(MEDICINE + "stop/", medicines.medicine_stop, name="medicine-stop"),
     path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),
     path("c/<uuid:child_id>/doses/", medicines.dose_record, name="dose-record"),

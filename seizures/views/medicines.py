@@ -17,7 +17,7 @@ from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures import dues, recording, recording_medicines
 from seizures.forms import TreatmentStopForm
-from seizures.forms_medicines import DoseForm, DoseVersionForm, MedicineForm, WeightForm
+from seizures.forms_medicines import DoseForm, DoseVersionForm, MedicineDetailsForm, MedicineForm, WeightForm
 from seizures.medicine_models import Dose, Medicine, Weight
 from seizures.recording import ClientUUIDConflict
 from seizures.views.common import conflict_response
@@ -72,7 +72,9 @@ def medicine(request: AuthedRequest, child_id: UUID, medicine_id: UUID) -> HttpR
     return _detail(request, child, medicine)
 
 
-def _detail(request, child, medicine, *, version_form=None, stop_form=None, status=200) -> HttpResponse:
+def _detail(
+    request, child, medicine, *, version_form=None, stop_form=None, details_form=None, status=200
+) -> HttpResponse:
     today = child.today()
     weights = list(Weight.objects.for_child(child).newest_first())
     recent = list(
@@ -86,6 +88,7 @@ def _detail(request, child, medicine, *, version_form=None, stop_form=None, stat
             child=child, medicine=medicine, initial={"starts_on": today}, prefix="dose"
         )
         stop_form = stop_form or TreatmentStopForm(treatment=medicine.treatment, today=today)
+        details_form = details_form or MedicineDetailsForm(medicine=medicine, prefix="details")
     context = {
         "child": child,
         "medicine": medicine,
@@ -96,6 +99,7 @@ def _detail(request, child, medicine, *, version_form=None, stop_form=None, stat
         "can_write": can_write,
         "version_form": version_form,
         "stop_form": stop_form,
+        "details_form": details_form,
     }
     return render(request, "seizures/medicine.html", context, status=status)
 
@@ -109,6 +113,19 @@ def medicine_dose_change(request: AuthedRequest, child_id: UUID, medicine_id: UU
         return _detail(request, child, medicine, version_form=form, status=400)
     recording_medicines.change_dose(child, request.user, medicine, form)
     messages.success(request, _("New dose saved."))
+    return redirect("seizures:medicine", child_id=child.public_id, medicine_id=medicine.public_id)
+
+
+@require_POST
+def medicine_edit(request: AuthedRequest, child_id: UUID, medicine_id: UUID) -> HttpResponse:
+    """Corrects the name, form or route."""
+    child = child_for(request, child_id, Need.WRITE)
+    medicine = _medicine(child, medicine_id)
+    form = MedicineDetailsForm(request.POST, medicine=medicine, prefix="details")
+    if not form.is_valid():
+        return _detail(request, child, medicine, details_form=form, status=400)
+    recording_medicines.edit_medicine(child, request.user, medicine, form)
+    messages.success(request, _("Changes saved."))
     return redirect("seizures:medicine", child_id=child.public_id, medicine_id=medicine.public_id)
 
 

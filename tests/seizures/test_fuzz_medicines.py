@@ -13,6 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seizures.medicine_models import TreatmentKindFor
 from seizures.models import Dose, DoseVersion, Medicine, Weight
 from tests.support.factories import make_medicine
 from tests.support.fuzz import examples
@@ -167,3 +168,26 @@ def test_dose_entries_never_fail(owner_client, child, entry) -> None:
     if response.status_code == 400:
         assert response.json()["errors"]
     assert Dose.objects.filter(extra=False).count() <= 1
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "details-name": st.one_of(text, st.sampled_from(["Quinidine", " ", "x" * 101])),
+            "details-form": st.one_of(text, st.sampled_from(["liquid", "tablet"])),
+            "details-route": st.one_of(text, st.sampled_from(["oral", "tube"])),
+        },
+    )
+)
+def test_correcting_a_medicine_never_fails(owner_client, child, data) -> None:
+    medicine = make_medicine(child)
+    response = owner_client.post(reverse("seizures:medicine-edit", args=[child.public_id, medicine.public_id]), data)
+    _explains(response)
+    medicine.refresh_from_db()
+    if response.status_code != 302:
+        assert medicine.name == "Levetiracetam"
+    else:
+        medicine.full_clean()
+        assert medicine.treatment.kind == TreatmentKindFor.of(medicine.name)

@@ -251,3 +251,49 @@ def test_download_all_data_holds_medicines_weights_and_doses(owner_client, child
     ]  # fmt: skip
     assert data["weights"] == [{"weighed_on": "2026-04-02", "kg": "4.35", "logged_by": owner.email}]
     assert data["doses"][0]["status"] == "skipped" and data["doses"][0]["reason"] == "Asleep"
+
+
+def test_correcting_the_name_moves_the_treatment_with_it(owner_client, child) -> None:
+    medicine = make_medicine(child, "Quinidin")
+    url = _url("medicine-edit", child, medicine.public_id)
+    data = {"details-name": "Quinidine", "details-form": "capsule", "details-route": "tube"}
+    assert owner_client.post(url, data).status_code == 302
+    medicine.refresh_from_db()
+    assert (medicine.name, medicine.form, medicine.route) == ("Quinidine", "capsule", "tube")
+    assert medicine.treatment.kind == TreatmentKind.QUINIDINE and medicine.treatment.label == "Quinidine"
+    assert AuditEvent.objects.filter(object_type="medicine", summary="Edited Quinidin: name, form, route").exists()
+
+
+def test_a_correction_without_a_name_is_refused(owner_client, child) -> None:
+    medicine = make_medicine(child)
+    response = owner_client.post(_url("medicine-edit", child, medicine.public_id), {"details-name": " "})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    medicine.refresh_from_db()
+    assert medicine.name == "Levetiracetam"
+
+
+def test_clinician_cannot_correct_a_medicine(client, child, clinician) -> None:
+    medicine = make_medicine(child)
+    client.force_login(clinician)
+    response = client.post(_url("medicine-edit", child, medicine.public_id), {"details-name": "Other"})
+    assert response.status_code == 403
+    page = client.get(_url("medicine", child, medicine.public_id)).content.decode()
+    assert "Correct the name" not in page and "Change the dose" not in page
+
+
+def test_the_medicine_page_runs_the_same_queries_whatever_the_history(owner_client, child) -> None:
+    medicine = make_medicine(child)
+    url = _url("medicine", child, medicine.public_id)
+    owner_client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    for n in range(40):
+        Dose.objects.create(child=child, medicine=medicine, scheduled_at=f"2026-04-{1 + n % 28:02d}T{7 + n // 28}:00Z",
+                            status="given", given_at=f"2026-04-{1 + n % 28:02d}T08:00Z")  # fmt: skip
+        Weight.objects.create(child=child, measured_on=date(2026, 4, 1) + timedelta(days=n % 20), kg=Decimal("4"))
+    assert count() == small
