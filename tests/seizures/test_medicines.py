@@ -297,3 +297,14 @@ def test_the_medicine_page_runs_the_same_queries_whatever_the_history(owner_clie
                             status="given", given_at=f"2026-04-{1 + n % 28:02d}T08:00Z")  # fmt: skip
         Weight.objects.create(child=child, measured_on=date(2026, 4, 1) + timedelta(days=n % 20), kg=Decimal("4"))
     assert count() == small
+
+
+def test_a_medicines_treatment_keeps_its_kind_and_name_from_the_medicine(owner_client, child) -> None:
+    medicine = make_medicine(child)
+    url = reverse("seizures:treatment-edit", args=[child.public_id, medicine.treatment.public_id])
+    page = owner_client.get(url).content.decode()
+    assert "its name, doses and schedule are on its page" in page and 'name="kind"' not in page
+    owner_client.post(url, {"kind": "vns", "name": "x", "started_on": "2026-04-03", "dose": "", "notes": ""})
+    medicine.treatment.refresh_from_db()
+    assert medicine.treatment.kind == TreatmentKind.OTHER and medicine.treatment.name == "Levetiracetam"
+    assert medicine.treatment.started_on == date(2026, 4, 3)
