@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from caregiver import audit
@@ -96,6 +97,15 @@ def log_weight(child: Child, user: User, form: WeightForm) -> Weight:
         weight.save()
         audit.record(user, "create", child=child, obj=weight, summary=f"Weight {weight.kg} kg on {weight.measured_on}")
     return weight
+
+
+def remove_weight(child: Child, user: User, weight_id: UUID) -> None:
+    """Removes one of the child's weights (a typing slip); 404 when it is none of theirs."""
+    with transaction.atomic():
+        weight = get_object_or_404(Weight.objects.for_child(child).select_for_update(), public_id=weight_id)
+        audit.record(user, "delete", child=child, obj=weight, summary=f"Removed the weight {weight.kg} kg on "
+                     f"{weight.measured_on}")  # fmt: skip
+        weight.delete()
 
 
 # --- The dose log ------------------------------------------------------------------------------

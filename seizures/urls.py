@@ -42,6 +42,7 @@ urlpatterns = [
     path(MEDICINE + "edit/", medicines.medicine_edit, name="medicine-edit"),
     path(MEDICINE + "stop/", medicines.medicine_stop, name="medicine-stop"),
     path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),
+    path("c/<uuid:child_id>/weight/<uuid:weight_id>/remove/", medicines.weight_remove, name="weight-remove"),
     path("c/<uuid:child_id>/doses/", medicines.dose_record, name="dose-record"),
     path("c/<uuid:child_id>/doses.csv", reports.export_doses_csv, name="export-doses-csv"),
     path(DAYS, days.days, name="days"),

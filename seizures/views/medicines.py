@@ -161,6 +161,14 @@ def weights(request: AuthedRequest, child_id: UUID) -> HttpResponse:
 
 
 @require_POST
+def weight_remove(request: AuthedRequest, child_id: UUID, weight_id: UUID) -> HttpResponse:
+    child = child_for(request, child_id, Need.WRITE)
+    recording_medicines.remove_weight(child, request.user, weight_id)
+    messages.success(request, _("Weight removed."))
+    return redirect("seizures:weights", child_id=child.public_id)
+
+
+@require_POST
 def dose_record(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     """One tap on Given or Skipped. When someone already gave or skipped this due dose,
     nothing is stored and the page names them; giving again then needs the confirmation

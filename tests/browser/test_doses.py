@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from seizures import dues
-from seizures.models import Dose
+from seizures.models import Dose, Weight
 from tests.support.browser.axe import serious_violations
 from tests.support.browser.helpers import open_and_keep, watch_for_errors
 from tests.support.factories import make_medicine
@@ -101,6 +102,7 @@ def test_a_dose_given_offline_is_kept_on_the_phone_and_arrives_once(new_context,
 def test_medicine_pages_pass_axe(new_context, child, owner, caregiver_user, scheme) -> None:
     due_time, _start = _due_a_few_minutes_ago(child)
     medicine = make_medicine(child, times=(due_time,), started_on=child.today() - timedelta(days=1))
+    Weight.objects.create(child=child, measured_on=child.today(), kg=Decimal("4.4"), logged_by=owner)
     page = new_context(owner, color_scheme=scheme, bypass_csp=True).new_page()
     paths = [
         f"/c/{child.public_id}/",

@@ -15,7 +15,14 @@ from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.dues import due_list
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_medicine, make_treatment, sweep_medicine, sweep_not_recorded
+from tests.support.factories import (
+    make_episode,
+    make_medicine,
+    make_treatment,
+    sweep_medicine,
+    sweep_not_recorded,
+    sweep_weight,
+)
 
 
 def _running(child, user):
@@ -102,6 +109,7 @@ WRITES = {
         "dose-times_text": "08:00, 20:00"}, "edit"),
     "seizures:medicine-stop": (lambda c, u: {"medicine_id": sweep_medicine(c, u)},
                                lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
+    "seizures:weight-remove": (lambda c, u: {"weight_id": sweep_weight(c, u)}, lambda c, o: {}, "delete"),
     "seizures:weights": (lambda c, u: {}, lambda c, o: {"measured_on": "2026-05-01", "kg": "4.2"}, "create"),
     "seizures:dose-record": (_due_medicine, lambda c, o: {
         "medicine": str(o["medicine"].public_id), "scheduled_at": o["due"].isoformat(), "status": "given",

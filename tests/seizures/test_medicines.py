@@ -11,6 +11,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -308,3 +309,17 @@ def test_a_medicines_treatment_keeps_its_kind_and_name_from_the_medicine(owner_c
     medicine.treatment.refresh_from_db()
     assert medicine.treatment.kind == TreatmentKind.OTHER and medicine.treatment.name == "Levetiracetam"
     assert medicine.treatment.started_on == date(2026, 4, 3)
+
+
+def test_a_mistyped_weight_can_be_removed_by_the_family_only(owner_client, child, clinician, outsider) -> None:
+    weight = Weight.objects.create(child=child, measured_on=date(2026, 4, 1), kg=Decimal("42"))
+    url = _url("weight-remove", child, weight.public_id)
+    reader = Client()
+    reader.force_login(clinician)
+    assert reader.post(url).status_code == 403
+    other = outsider.memberships.get().child
+    theirs = Weight.objects.create(child=other, measured_on=date(2026, 4, 1), kg=Decimal("4"))
+    assert owner_client.post(_url("weight-remove", child, theirs.public_id)).status_code == 404
+    assert owner_client.post(url).status_code == 302
+    assert list(Weight.objects.all()) == [theirs]
+    assert AuditEvent.objects.filter(child=child, action="delete", object_type="weight").exists()

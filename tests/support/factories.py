@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from caregiver.models import Child, User
-from seizures.models import DoseVersion, Episode, Medicine, NotRecordedRange, Treatment, TreatmentKind
+from seizures.models import DoseVersion, Episode, Medicine, NotRecordedRange, Treatment, TreatmentKind, Weight
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -84,3 +84,7 @@ def make_medicine(
 
 def sweep_medicine(child: Child, user: User):
     return make_medicine(child, user=user).public_id
+
+
+def sweep_weight(child: Child, user: User):
+    return Weight.objects.create(child=child, measured_on=date(2026, 4, 1), kg=Decimal("4.2"), logged_by=user).public_id

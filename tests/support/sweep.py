@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caregiver.models import Child, Invitation, Membership, Role, User
-from tests.support.factories import sweep_episode, sweep_medicine, sweep_not_recorded, sweep_treatment
+from tests.support.factories import sweep_episode, sweep_medicine, sweep_not_recorded, sweep_treatment, sweep_weight
 
 
 def _member(child: Child, user: User) -> Any:
@@ -30,4 +30,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "treatment_id": sweep_treatment,
     "range_id": sweep_not_recorded,
     "medicine_id": sweep_medicine,
+    "weight_id": sweep_weight,
 }
