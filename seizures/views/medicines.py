@@ -85,7 +85,7 @@ def _detail(
     can_write = child.membership.can_write
     if can_write:
         version_form = version_form or DoseVersionForm(
-            child=child, medicine=medicine, initial={"starts_on": today}, prefix="dose"
+            child=child, medicine=medicine, initial=_change_initial(medicine, today), prefix="dose"
         )
         stop_form = stop_form or TreatmentStopForm(treatment=medicine.treatment, today=today)
         details_form = details_form or MedicineDetailsForm(medicine=medicine, prefix="details")
@@ -102,6 +102,23 @@ def _detail(
         "details_form": details_form,
     }
     return render(request, "seizures/medicine.html", context, status=status)
+
+
+def _change_initial(medicine: Medicine, today) -> dict:
+    """The change form starts from the current dose, so a change is typed, not the whole plan."""
+    current = dues.version_on(medicine, today) or next(iter(medicine.versions.all()), None)
+    if current is None:
+        return {"starts_on": today}
+    return {
+        "starts_on": today,
+        "dose": current.dose_text,
+        "dose_unit": current.dose_unit,
+        "strength": current.strength_text,
+        "schedule": "every" if current.every_hours else "times",
+        "times_text": current.times_text,
+        "every_hours": current.every_hours,
+        "first_at": current.times[0] if current.times else None,
+    }
 
 
 @require_POST

@@ -323,3 +323,10 @@ def test_a_mistyped_weight_can_be_removed_by_the_family_only(owner_client, child
     assert owner_client.post(url).status_code == 302
     assert list(Weight.objects.all()) == [theirs]
     assert AuditEvent.objects.filter(child=child, action="delete", object_type="weight").exists()
+
+
+def test_the_dose_change_form_starts_from_the_current_dose(owner_client, child) -> None:
+    medicine = make_medicine(child, dose="2.5", dose_unit="mL", strength="10", times=("07:00", "19:00"))
+    page = owner_client.get(_url("medicine", child, medicine.public_id)).content.decode()
+    assert 'name="dose-dose" value="2.5"' in page and 'name="dose-strength" value="10"' in page
+    assert 'value="07:00, 19:00"' in page
