@@ -42,8 +42,9 @@ class Slot:
     extras: list[Dose] = field(default_factory=list)
     overdue: bool = False
     late: bool = False
-    # A fresh key for this page's Given/Skipped form: a repeated submit saves once.
+    # Fresh keys for this page's Given and Skipped forms: a repeated submit saves once.
     client_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
+    skip_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def given(self) -> bool:

@@ -378,11 +378,12 @@
   function giveOffline(form, button) {
     var at = SL.clock.now();
     var status = button && button.value === "skipped" ? "skipped" : "given";
+    var reason = form.elements.reason;
+    var typed = form.elements.given_at ? form.elements.given_at.value : "";
     var body = {
       medicine: form.elements.medicine.value, scheduled_at: form.elements.scheduled_at.value,
-      status: status, reason: form.elements.reason.value,
+      status: status, reason: reason ? reason.value : "",
     };
-    var typed = form.elements.given_at.value;
     if (status === "given") {
       if (typed) body.given_at_local = typed;
       else body.given_at = iso(at);
@@ -393,19 +394,22 @@
 
   // A due dose this phone holds shows as kept here instead of its buttons.
   async function renderDoses() {
-    var forms = document.querySelectorAll("form[data-dose]");
-    if (!forms.length) return;
+    var slots = document.querySelectorAll("[data-dose-slot]");
+    if (!slots.length) return;
     var held = {};
     (await ours()).forEach(function (e) { if (e.kind === "dose" && e.state !== "rejected") held[e.key] = e.body.status; });
-    forms.forEach(function (form) {
-      var status = held[form.elements.client_uuid.value];
-      var note = form.parentNode.querySelector("[data-dose-note]");
-      form.hidden = Boolean(status);
+    slots.forEach(function (slot) {
+      var status = "";
+      slot.querySelectorAll("form[data-dose]").forEach(function (form) {
+        status = status || held[form.elements.client_uuid.value] || "";
+      });
+      slot.querySelectorAll("form[data-dose]").forEach(function (form) { form.hidden = Boolean(status); });
+      var note = slot.parentNode.querySelector("[data-dose-note]");
       if (status && !note) {
         note = document.createElement("p");
         note.setAttribute("role", "status");
         note.dataset.doseNote = "";
-        form.after(note);
+        slot.after(note);
       }
       if (note) note.textContent = status === "given" ? text.dose_given_kept : status ? text.dose_skipped_kept : "";
       if (note && !status) note.remove();
