@@ -25,4 +25,5 @@ class SeizuresConfig(AppConfig):
         child_data_export.connect(receivers.export_treatments, dispatch_uid="seizures.export_treatments")
         child_data_export.connect(receivers.export_diary_days, dispatch_uid="seizures.export_diary_days")
         child_data_export.connect(receivers.export_action_plan, dispatch_uid="seizures.export_action_plan")
+        child_data_export.connect(receivers.export_medicines, dispatch_uid="seizures.export_medicines")
         demo_child_seeded.connect(receivers.seed_demo_history, dispatch_uid="seizures.seed_demo_history")

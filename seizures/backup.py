@@ -26,14 +26,26 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.models import (
+    Cluster,
+    DayConfirmation,
+    Dose,
+    DoseVersion,
+    Episode,
+    Medicine,
+    NotRecordedRange,
+    Treatment,
+    UncountablePeriod,
+    Weight,
+)
 from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
 MAX_BYTES = 512 * 1024 * 1024
 NAME_LENGTH = User._meta.get_field("name").max_length
-# Records of the child, in the order an import must create them (clusters before episodes).
+# Records of the child, in the order an import must create them (clusters before episodes,
+# treatments before their medicines, medicines before their versions and doses).
 SECTIONS: dict[str, type[models.Model]] = {
     "memberships": Membership,
     "clusters": Cluster,
@@ -42,22 +54,20 @@ SECTIONS: dict[str, type[models.Model]] = {
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
     "uncountable_periods": UncountablePeriod,
+    "medicines": Medicine,
+    "dose_versions": DoseVersion,
+    "weights": Weight,
+    "doses": Dose,
     "action_plans": ActionPlan,
     "rescue_medicines": RescueMedicine,
     "rescue_doses": RescueDose,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {
-    "day_confirmations",
-    "not_recorded_ranges",
-    "uncountable_periods",
-    "action_plans",
-    "rescue_medicines",
-    "rescue_doses",
-}
-# Records other records link to, written as their public ids.
-LINKED = (Cluster, Episode, ActionPlan, RescueMedicine)
+LATER_SECTIONS = set(SECTIONS) - {"memberships", "clusters", "episodes", "treatments", "audit_events"}
+# Records other records link to, written by their public id: an import maps those back.
+# Seizures only as far as a rescue dose names them (a history can hold 100,000).
+LINKED = (Cluster, Treatment, Medicine, ActionPlan, RescueMedicine, Episode)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -78,14 +88,13 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "child"]
 
 
-def _row(obj: models.Model, users: dict[int, str], links: dict) -> dict:
-    """`links` maps each linked model to {pk: public id}; people are written as e-mail addresses."""
+def _row(obj: models.Model, links: dict[type[models.Model], dict]) -> dict:
+    """`links` maps each related model (User, and those in LINKED) to {pk: exported id}."""
     row = {}
     for field in _fields(type(obj)):
         value = field.value_from_object(obj)
         if field.is_relation:
-            lookup = links[field.related_model] if field.related_model in LINKED else users
-            value = lookup.get(value) if value is not None else None
+            value = links[field.related_model].get(value) if value is not None else None
         row[field.name] = value
     return row
 
@@ -100,20 +109,21 @@ def export_child(child: Child) -> dict:
     user_ids |= set(
         NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
-    user_ids |= set(
-        UncountablePeriod.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
-    )
-    user_ids |= set(ActionPlan.objects.filter(child=child, saved_by__isnull=False).values_list("saved_by", flat=True))
-    user_ids |= set(RescueDose.objects.filter(child=child, given_by__isnull=False).values_list("given_by", flat=True))
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
+    for model, name in (
+        (UncountablePeriod, "created_by"),
+        (DoseVersion, "set_by"),
+        (Weight, "logged_by"),
+        (Dose, "logged_by"),
+        (ActionPlan, "saved_by"),
+        (RescueDose, "given_by"),
+    ):
+        user_ids |= set(model.objects.filter(child=child, **{f"{name}__isnull": False}).values_list(name, flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
-    users = {u.pk: u.email for u in people}
-    links = {
-        model: dict(model.objects.filter(child=child).values_list("pk", "public_id"))
-        for model in LINKED
-        if model is not Episode
-    }
-    # Only the seizures a rescue dose names: a history can hold 100,000.
+    links: dict[type[models.Model], dict] = {User: {u.pk: u.email for u in people}}
+    for model in LINKED:
+        if model is not Episode:
+            links[model] = dict(model.objects.filter(child=child).values_list("pk", "public_id"))
     links[Episode] = dict(
         RescueDose.objects.filter(child=child, episode__isnull=False).values_list("episode", "episode__public_id")
     )
@@ -121,12 +131,12 @@ def export_child(child: Child) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now(),
-        "child": _row(child, users, links),
+        "child": _row(child, links),
         "people": [{"email": u.email, "name": u.name} for u in people],
     }
     for section, model in SECTIONS.items():
         rows = model.objects.filter(child=child).order_by("pk")
-        document[section] = [_row(obj, users, links) for obj in rows.iterator(chunk_size=2000)]
+        document[section] = [_row(obj, links) for obj in rows.iterator(chunk_size=2000)]
     return json.loads(json.dumps(document, cls=_Encoder))
 
 
@@ -181,17 +191,18 @@ def _stored_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _build(model: type[models.Model], row: dict, users: dict[str, User], links: dict, **parent):
-    """An unsaved, validated record from an exported row. `links` maps each linked model to
-    {public id: record} for the records already imported."""
+def _build(model: type[models.Model], row: dict, links: dict[type[models.Model], dict], **parent):
+    """An unsaved, validated record from an exported row; `links` maps each related model to
+    {exported id: record}. A link to a record the file does not hold is damage."""
     values = dict(parent)
     for field in _fields(model):
         if field.name not in row:
             continue
         value = row[field.name]
         if field.is_relation:
-            lookup = links.get(field.related_model, {}) if field.related_model in LINKED else users
-            value = lookup.get(str(value)) if value is not None else None
+            value = links[field.related_model].get(str(value)) if value is not None else None
+            if value is None and not field.null:
+                raise ValidationError(f"{model._meta.model_name} {field.name} names a record the file does not hold")
         elif value is not None and not isinstance(field, models.JSONField):
             value = field.to_python(value)
             # Django checks a TextField's max_length only in forms: held to the forms' limits here.
@@ -265,13 +276,13 @@ def import_child(document: dict) -> tuple[Child, bool]:
                     user.set_unusable_password()
                     user.save()
                 users[email] = user
-            child = _build(Child, document["child"], users, {})
+            links: dict[type[models.Model], dict] = {User: users, **{model: {} for model in LINKED}}
+            child = _build(Child, document["child"], links)
             child.save()
-            links: dict = {}
             for section, model in SECTIONS.items():
                 if model is RescueDose:
                     links[Episode] = _named_episodes(child, document[section])
-                objects = [_build(model, row, users, links, child=child) for row in document[section]]
+                objects = [_build(model, row, links, child=child) for row in document[section]]
                 model.objects.bulk_create(objects, batch_size=2000)
                 if model in LINKED and model is not Episode:
                     links[model] = {str(obj.public_id): obj for obj in model.objects.filter(child=child)}

@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 from caregiver.models import Child, Membership, User
-from seizures.models import Cluster, Episode, Treatment, TreatmentKind
+from seizures import dues
+from seizures.medicine_models import LATE_AFTER, NOT_MEDICINES
+from seizures.models import Cluster, Dose, DoseVersion, Episode, Medicine, Treatment, TreatmentKind, Weight
 from seizures.signs import Colour, Limb, Region, Side
 
 DAYS = 182
@@ -30,6 +32,17 @@ TREATMENTS = [
     (TreatmentKind.KETOGENIC_DIET, "", "3:1 ratio, KetoCal", 150, None, 0.8),
 ]
 CLUSTER_DAYS = [37, 71, 118, 139, 163, 176]
+# (medicine, form, route, [(first day, dose, unit, mg/mL, times)]) for the medicine treatments;
+# ACTH has no dose schedule, only the words typed on its treatment.
+MEDICINES = {
+    TreatmentKind.PHENYTOIN: ("Phenytoin", "liquid", "oral", [(14, "3", "mL", "6", ["08:00", "20:00"])]),
+    TreatmentKind.ACTH: ("ACTH", "injection", "injection", []),
+    TreatmentKind.QUINIDINE: (
+        "Quinidine", "liquid", "tube",
+        [(100, "2", "mL", "10", ["06:00", "14:00", "22:00"]), (130, "4.5", "mL", "10", ["06:00", "14:00", "22:00"])],
+    ),
+}  # fmt: skip
+DOSE_DAYS = 10  # the latest days' doses of the ongoing medicines
 SIDE_REGIONS = {
     Side.LEFT: [Region.LEFT_ARM, Region.LEFT_LEG, Region.LEFT_FACE],
     Side.RIGHT: [Region.RIGHT_ARM, Region.RIGHT_LEG, Region.RIGHT_FACE],
@@ -144,3 +157,43 @@ def seed_history(child: Child, members: list[User]) -> None:
     for index, tap in taps:
         tap.cluster = clusters[index]
     Episode.objects.bulk_create([*episodes, *(tap for _index, tap in taps)], batch_size=500)
+    _medicines(child, first, writers, now)
+
+
+def _medicines(child: Child, first: date, writers: list, now: datetime) -> None:
+    """Medicines for the medicine treatments, with their dose versions, a weight a month and
+    the latest days' doses (mostly given, a few late, skipped or missed). Its own random
+    generator, so the seizures above stay the same."""
+    rng = random.Random(SEED + 1)
+    medicines, versions = [], []
+    for treatment in Treatment.objects.for_child(child).exclude(kind__in=NOT_MEDICINES).order_by("started_on"):
+        name, form, route, plan = MEDICINES[treatment.kind]
+        medicine = Medicine(child=child, treatment=treatment, name=name, form=form, route=route)
+        medicines.append(medicine)
+        for day, dose, unit, strength, times in plan:
+            versions.append(
+                DoseVersion(child=child, medicine=medicine, starts_on=first + timedelta(days=day), dose=dose,
+                            dose_unit=unit, strength=strength, times=times, set_by=writers[0])
+            )  # fmt: skip
+    Medicine.objects.bulk_create(medicines)
+    DoseVersion.objects.bulk_create(versions)
+    Weight.objects.bulk_create(
+        Weight(child=child, measured_on=first + timedelta(days=day), kg=f"{4.2 + day / 100:.2f}", logged_by=writers[0])
+        for day in range(0, DAYS, 30)
+    )
+    doses = []
+    zone = child.zone
+    for medicine in dues.medicines_with_versions(child):
+        for due, _version in dues.medicine_slots(medicine, zone, now - timedelta(days=DOSE_DAYS), now):
+            roll = rng.random()
+            if roll < 0.04:
+                continue  # missed
+            who = rng.choice(writers)
+            if roll < 0.08:
+                doses.append(Dose(child=child, medicine=medicine, scheduled_at=due, status="skipped",
+                                  reason="Vomited the feed", logged_by=who, received_at=due))  # fmt: skip
+                continue
+            given_at = min(due + timedelta(minutes=rng.choice([0, 2, 5, 10, 20, 75])), now)
+            doses.append(Dose(child=child, medicine=medicine, scheduled_at=due, status="given", given_at=given_at,
+                              late=given_at > due + LATE_AFTER, logged_by=who, received_at=given_at))  # fmt: skip
+    Dose.objects.bulk_create(doses, batch_size=500)

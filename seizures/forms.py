@@ -319,6 +319,9 @@ class TreatmentForm(StorableTextForm, forms.ModelForm):
     def __init__(self, *args, child: Child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.child = child
+        if self.instance.pk and hasattr(self.instance, "medicine"):
+            # A medicine's name (which sets the kind) is corrected on its own page, so the two agree.
+            del self.fields["kind"], self.fields["name"]
 
 
 class TreatmentStopForm(forms.Form):

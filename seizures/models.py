@@ -588,5 +588,7 @@ class UncountablePeriod(models.Model):
             raise ValidationError(errors)
 
 
-# The action plan's models live beside these; imported here so Django registers them.
+# Medicines, doses and weights, and the action plan with its rescue doses, live in their own
+# modules; imported here so Django registers them.
+from seizures.medicine_models import Dose, DoseVersion, Medicine, Weight  # noqa: E402, F401
 from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine  # noqa: E402, F401

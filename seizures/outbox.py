@@ -27,6 +27,12 @@ An entry is one JSON object with a `kind`:
   ``override_reason`` when the giver confirmed it past the guard on the phone. The guard is
   checked again here; a dose it would refuse is kept (it was given) and flagged
   ``over_guard``, and the answer's notice says so.
+- ``"dose"``: Given or Skipped for one due dose: ``medicine`` (its public id), ``scheduled_at``
+  (the due time), ``status`` (``"given"`` or ``"skipped"``), ``given_at`` (the phone's time of
+  the tap) or ``given_at_local`` (a time typed on the child's clock, "2026-05-01T08:00"), and
+  ``reason``. A dose given on a phone while another caregiver
+  gave the same dose really was given twice: it is stored as an extra dose and the answer
+  names the first. A Skipped for a dose already given or skipped stores nothing.
 
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
@@ -48,9 +54,10 @@ from django.utils.translation import gettext as _
 
 from caregiver import bounds
 from caregiver.models import Child, User
-from seizures import recording, recording_days, recording_plan
-from seizures.forms import EpisodeForm
-from seizures.models import CLOCK_SKEW, MAX_ESTIMATE, Episode
+from seizures import recording, recording_days, recording_medicines, recording_plan
+from seizures.forms import EpisodeForm, LocalDateTimeField
+from seizures.forms_medicines import EARLIEST_BEFORE_DUE
+from seizures.models import CLOCK_SKEW, MAX_ESTIMATE, Episode, Medicine
 from seizures.plan_models import RescueMedicine
 from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS
 
@@ -73,7 +80,8 @@ EPISODE_FIELDS = frozenset(
 )
 # Fields a change to a running seizure may set (its start is fixed when it is created).
 CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds"}
-KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable", "rescue")
+KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable", "rescue", "dose")
+DOSE_FIELDS = frozenset({"medicine", "scheduled_at", "status", "given_at", "given_at_local", "reason"})
 # Form fields the past-seizure form's entry carries as typed; the key comes from the entry.
 IGNORED_FORM_FIELDS = {"client_uuid", "csrfmiddlewaretoken"}
 MAX_FORM_FIELDS = 200
@@ -222,6 +230,7 @@ def save_entry(child: Child, user: User, data: Any) -> Outcome:
         "confirm": _confirm,
         "uncountable": _uncountable,
         "rescue": _rescue,
+        "dose": _dose,
     }[kind]
     try:
         return Outcome(kind, key, reader(child, user, data, key))
@@ -374,3 +383,67 @@ def _rescue(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
             "It is kept and marked “arrived over the guard”: check the doses."
         )
     return recording.Saved(None, created=given.created, notice=notice)
+
+
+def _dose(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
+    _only(data, DOSE_FIELDS, "dose")
+    medicine = None
+    if isinstance(data.get("medicine"), str):
+        try:
+            medicine = Medicine.objects.filter(child=child, public_id=UUID(data["medicine"])).first()
+        except ValueError:
+            medicine = None
+    if medicine is None:
+        raise _error("medicine", _("This medicine is not on this child’s list."))
+    scheduled_at = _moment(data.get("scheduled_at"), "scheduled_at")
+    status = data.get("status")
+    if status not in ("given", "skipped"):
+        raise _error("status", _("Say whether the dose was given or skipped."))
+    reason = data.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > 200:
+        raise _error("reason", _("Use text of at most %(n)d characters.") % {"n": 200})
+    given_at = None
+    if status == "given":
+        given_at = _given_at(child, data)
+        if given_at > timezone.now() + CLOCK_SKEW:
+            raise _error("given_at", _("This time is in the future."))
+        if given_at < scheduled_at - EARLIEST_BEFORE_DUE:
+            raise _error("given_at", _("This is long before the dose was due: check the day and time."))
+    if not recording_medicines.is_due_time(medicine, scheduled_at):
+        raise _error("scheduled_at", _("No dose of this medicine is due at that time."))
+    result = recording_medicines.record_dose(
+        child, user, key=key, medicine=medicine, scheduled_at=scheduled_at, status=status,
+        given_at=given_at, reason=reason, extra=True,
+    )  # fmt: skip
+    first = result.already
+    if first is None and result.dose is not None and result.created and result.dose.extra:
+        first = recording_medicines.first_dose(medicine, scheduled_at)
+    notice = ""
+    if first is not None:
+        who = str(first.logged_by or _("someone"))
+        if first.status == "given":
+            said = _("Given by %(who)s at %(time)s") % {"who": who, "time": _local_time(child, first.given_at)}
+        else:
+            said = _("Skipped by %(who)s") % {"who": who}
+        notice = (
+            said + ". " + (_("Nothing was saved.") if result.already else _("This one is recorded as an extra dose."))
+        )
+    return recording.Saved(None, created=result.created, notice=notice)
+
+
+def _given_at(child: Child, data: dict) -> datetime:
+    """The phone's instant, or a wall time typed on the child's clock (read as the form does)."""
+    if "given_at_local" not in data:
+        return _moment(data.get("given_at"), "given_at")
+    value = data["given_at_local"]
+    try:
+        moment = LocalDateTimeField(zone=child.zone).clean(value if isinstance(value, str) else "")
+    except ValidationError as error:
+        raise _error("given_at_local", error.messages[0]) from None
+    if moment is None:
+        raise _error("given_at_local", _("Give the time the dose was given."))
+    return moment
+
+
+def _local_time(child: Child, moment: datetime) -> str:
+    return moment.astimezone(child.zone).strftime("%H:%M")

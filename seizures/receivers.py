@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from caregiver.models import Child, User
 from seizures.demo import seed_history
-from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.models import (
+    DayConfirmation,
+    Dose,
+    DoseVersion,
+    Episode,
+    Medicine,
+    NotRecordedRange,
+    Treatment,
+    UncountablePeriod,
+    Weight,
+)
 from seizures.plan_models import ActionPlan, RescueDose
 from seizures.signs import OBSERVATION_KEYS, SIGNS
 
@@ -147,6 +157,64 @@ def export_action_plan(sender, child: Child, **kwargs) -> tuple[str, dict]:
                 "arrived_over_the_guard": d.over_guard,
             }
             for d in doses
+        ],
+    }
+
+
+def _email(user) -> str | None:
+    return user.email if user else None
+
+
+def export_medicines(sender, child: Child, **kwargs) -> tuple[str, dict]:
+    """Medicines with every dose version, the weight log and the dose log."""
+    medicines = Medicine.objects.filter(child=child).select_related("treatment").order_by("name", "pk")
+    versions = DoseVersion.objects.filter(child=child).select_related("set_by").order_by("starts_on", "created_at")
+    weights = Weight.objects.for_child(child).select_related("logged_by").order_by("measured_on", "created_at")
+    doses = Dose.objects.for_child(child).select_related("medicine", "logged_by").order_by("scheduled_at", "pk")
+    by_medicine: dict[int, list[dict]] = {}
+    for v in versions:
+        by_medicine.setdefault(v.medicine_id, []).append(
+            {
+                "from": v.starts_on.isoformat(),
+                "dose": v.dose_text,
+                "unit": v.dose_unit,
+                "strength_mg_per_ml": v.strength_text or None,
+                "times": v.times,
+                "every_hours": v.every_hours,
+                "set_by": _email(v.set_by),
+            }
+        )
+    return "medicines", {
+        "medicines": [
+            {
+                "id": str(m.public_id),
+                "name": m.name,
+                "form": m.form,
+                "route": m.route,
+                "treatment": str(m.treatment.public_id),
+                "started_on": m.treatment.started_on.isoformat(),
+                "stopped_on": _iso(m.treatment.stopped_on),
+                "versions": by_medicine.get(m.pk, []),
+            }
+            for m in medicines
+        ],
+        "weights": [
+            {"weighed_on": w.measured_on.isoformat(), "kg": str(w.kg), "logged_by": _email(w.logged_by)}
+            for w in weights
+        ],
+        "doses": [
+            {
+                "id": str(d.public_id),
+                "medicine": str(d.medicine.public_id),
+                "due_at": _iso(d.scheduled_at),
+                "status": d.status,
+                "given_at": _iso(d.given_at),
+                "reason": d.reason,
+                "late": d.late,
+                "extra": d.extra,
+                "logged_by": _email(d.logged_by),
+            }
+            for d in doses.iterator(chunk_size=2000)
         ],
     }
 

@@ -27,6 +27,7 @@ from caregiver import audit
 from caregiver.models import Child, User
 from caregiver.text import validate_storable_text
 from seizures.forms import EpisodeForm, TreatmentForm
+from seizures.medicine_models import NOT_MEDICINES, Medicine
 from seizures.models import (
     CLUSTER_GAP,
     JOIN_WINDOW,
@@ -431,6 +432,9 @@ def add_treatment(child: Child, user: User, form: TreatmentForm) -> Treatment:
     """Saves a valid TreatmentForm made for `child`."""
     with transaction.atomic():
         treatment = form.save()
+        if treatment.kind not in NOT_MEDICINES:
+            # Every medicine treatment has its medicine, where doses can be added later.
+            Medicine.objects.create(child=child, treatment=treatment, name=treatment.label)
         audit.record(user, "create", child=child, obj=treatment, summary=f"Added {treatment.label}")
     return treatment
 

@@ -8,6 +8,7 @@ from seizures.views import (
     episodes,
     home,
     imports,
+    medicines,
     outbox,
     plan,
     tally,
@@ -23,6 +24,7 @@ EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
 UNCOUNTABLE = "c/<uuid:child_id>/too-frequent/"
+MEDICINE = "c/<uuid:child_id>/medicines/<uuid:medicine_id>/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -47,6 +49,16 @@ urlpatterns = [
     path("c/<uuid:child_id>/treatments/new/", treatments.treatment_add, name="treatment-add"),
     path(TREATMENT, treatments.treatment_edit, name="treatment-edit"),
     path(TREATMENT + "stop/", treatments.treatment_stop, name="treatment-stop"),
+    path("c/<uuid:child_id>/medicines/", medicines.medicines, name="medicines"),
+    path("c/<uuid:child_id>/medicines/new/", medicines.medicine_add, name="medicine-add"),
+    path(MEDICINE, medicines.medicine, name="medicine"),
+    path(MEDICINE + "dose/", medicines.medicine_dose_change, name="medicine-dose-change"),
+    path(MEDICINE + "edit/", medicines.medicine_edit, name="medicine-edit"),
+    path(MEDICINE + "stop/", medicines.medicine_stop, name="medicine-stop"),
+    path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),
+    path("c/<uuid:child_id>/weight/<uuid:weight_id>/remove/", medicines.weight_remove, name="weight-remove"),
+    path("c/<uuid:child_id>/doses/", medicines.dose_record, name="dose-record"),
+    path("c/<uuid:child_id>/doses.csv", reports.export_doses_csv, name="export-doses-csv"),
     path(DAYS, days.days, name="days"),
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
     path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),

@@ -24,10 +24,12 @@ from django.views.decorators.http import require_GET
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
-from seizures.models import Episode, Treatment
+from seizures import dues
+from seizures.models import Episode, Treatment, Weight
 from seizures.queries import current_plan, last_seizure
-from seizures.reports import csv_export, fhir, panels, stats
+from seizures.reports import csv_doses, csv_export, fhir, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
+from seizures.reports.stats.adherence import adherence
 from seizures.reports.stats.rescue import rescue_weeks
 
 # The report lists the latest episodes of the period; the CSV export has every one.
@@ -144,8 +146,29 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["generated_at"] = timezone.now()
         context["plan"], context["plan_medicines"] = current_plan(child)
         context["rescue_weeks"] = [week for week in rescue_weeks(child, period.start, period.end) if week.doses]
+        context["medicines"] = _medicines(child, period, context["today"])
         audit.record_clinician_view(request, child, f"Report: {period.start} to {period.end}")
     return render(request, "seizures/report.html", context)
+
+
+# The report's weekly adherence shows the period's last weeks; its totals count every week.
+REPORT_WEEKS = 12
+
+
+def _medicines(child: Child, period: Period, today: date) -> list[dict]:
+    """The period's medicines: the dose now, mg/kg/day and adherence. Four queries."""
+    medicines = [
+        m
+        for m in dues.medicines_with_versions(child).order_by("name")
+        if m.treatment.started_on <= period.end
+        and (m.treatment.stopped_on is None or m.treatment.stopped_on >= period.start)
+    ]
+    weights = list(Weight.objects.for_child(child).newest_first())
+    figures = dues.figures(child, medicines, weights, today)
+    rows = adherence(child, medicines, period.start, period.end)
+    return [
+        {"figures": f, "adherence": a, "weeks": a.weeks[-REPORT_WEEKS:]} for f, a in zip(figures, rows, strict=True)
+    ]
 
 
 @require_GET
@@ -177,5 +200,20 @@ def export_fhir(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     audit.record(request.user, "export", child=child, summary=f"Seizures as FHIR: {period.start} to {period.end}")
     name = f"seizures-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.fhir.json"
     response = StreamingHttpResponse(fhir.chunks(child, start, end), content_type=fhir.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@require_GET
+def export_doses_csv(request: AuthedRequest, child_id: UUID) -> HttpResponse:
+    """The period's doses (by due time) as CSV, streamed; any member, audited like the episodes'."""
+    child = child_for(request, child_id, Need.READ)
+    period, context = _read_period(request, child, charts=False)
+    if period is None:
+        return render(request, "seizures/report.html", context, status=400)
+    start, end = period.bounds(child.zone)
+    audit.record(request.user, "export", child=child, summary=f"Doses as CSV: {period.start} to {period.end}")
+    name = f"doses-{slugify(child.name) or 'child'}-{period.start}-to-{period.end}.csv"
+    response = StreamingHttpResponse(csv_doses.chunks(child, start, end), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -141,5 +141,8 @@ def logging_config(child: Child, plan: dict | None = None) -> dict:
             "guard_reason": _("Say why this dose is given past the guard."),
             "this_phone": _("this phone"),
             "label_rescue": _("%(name)s: rescue dose at %(time)s"),
+            "label_dose": _("%(name)s: %(medicine)s, dose at %(time)s"),
+            "dose_given_kept": _("Given — kept on this phone; it will be sent when you are online."),
+            "dose_skipped_kept": _("Skipped — kept on this phone; it will be sent when you are online."),
         },
     }

@@ -8,14 +8,17 @@ import os
 import re
 import struct
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from seizures import dues
+from seizures.models import Dose, DoseVersion, Weight
 from tests.support.browser.helpers import expect_charts_drawn, open_and_keep
-from tests.support.factories import make_episode, make_episodes, make_treatment
+from tests.support.factories import make_episode, make_episodes, make_medicine, make_treatment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,3 +137,30 @@ def test_the_timer_scrolled_down_when_the_threshold_passes(new_context, owner, c
     page.clock.fast_forward("01:02")
     expect(page.get_by_role("alert").filter(has_text="follow the rescue plan")).to_be_in_viewport()
     shoot(page, shots, "timer-alert" if scheme == "light" else "timer-alert-dark", top="#path-heading")
+
+
+def test_medicine_pages_at_phone_size(new_context, owner, caregiver_user, child, shots) -> None:
+    """The due list with a dose due, one given by another caregiver and the next ones; and a
+    medicine's page with its mg/kg/day and dose history."""
+    local_now = timezone.now().astimezone(child.zone)
+    start = child.today() - timedelta(days=20)
+    due = (local_now - timedelta(minutes=10)).strftime("%H:%M")
+    given = (local_now - timedelta(minutes=25)).strftime("%H:%M")
+    later = (local_now + timedelta(hours=5)).strftime("%H:%M")
+    keppra = make_medicine(child, "Levetiracetam", times=(due, later), dose="0.5", dose_unit="mL", strength="100",
+                           started_on=start, user=owner)  # fmt: skip
+    make_medicine(child, "Phenobarbital", times=(given,), dose="10", started_on=start, user=owner)
+    DoseVersion.objects.create(
+        child=child, medicine=keppra, starts_on=child.today() - timedelta(days=6), dose=Decimal("0.6"),
+        dose_unit="mL", strength=Decimal("100"), times=[due, later], set_by=caregiver_user,
+    )  # fmt: skip
+    Weight.objects.create(child=child, measured_on=start - timedelta(days=1), kg=Decimal("4.1"), logged_by=owner)
+    Weight.objects.create(child=child, measured_on=child.today(), kg=Decimal("4.6"), logged_by=owner)
+    (pheno,) = [s for s in dues.due_list(child).now if s.medicine.name == "Phenobarbital"]
+    Dose.objects.create(child=child, medicine=pheno.medicine, scheduled_at=pheno.scheduled_at, status="given",
+                        given_at=pheno.scheduled_at + timedelta(minutes=2), logged_by=caregiver_user)  # fmt: skip
+    page = new_context(owner).new_page()
+    page.goto(f"/c/{child.public_id}/")
+    shoot(page, shots, "doses-due", top="#due-heading")
+    page.goto(f"/c/{child.public_id}/medicines/{keppra.public_id}/")
+    shoot(page, shots, "medicine")

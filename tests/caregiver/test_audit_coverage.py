@@ -13,9 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caregiver.models import AuditEvent, Invitation, Membership, Role
+from seizures.dues import due_list
 from seizures.models import Episode, UncountablePeriod
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_plan, make_treatment, sweep_not_recorded, sweep_uncountable
+from tests.support.factories import (
+    make_episode,
+    make_medicine,
+    make_plan,
+    make_treatment,
+    sweep_medicine,
+    sweep_not_recorded,
+    sweep_uncountable,
+    sweep_weight,
+)
 from tests.support.sweep import _device_token, _import_upload
 
 
@@ -33,6 +43,19 @@ def _running(child, user):
 def _episode_form(child):
     local = (timezone.now() - timedelta(hours=2)).astimezone(child.zone)
     return {"started_at": local.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": "2", "duration_secs": "5"}
+
+
+def _medicine_form(child):
+    return {"medicine-name": "Clobazam", "medicine-started_on": "2026-04-01", "dose-dose": "1", "dose-dose_unit": "mg",
+            "dose-schedule": "times", "dose-times_text": "08:00"}  # fmt: skip
+
+
+def _due_medicine(child, user):
+    """A medicine with a dose due a few minutes ago, and that dose's due time."""
+    local = (timezone.now() - timedelta(minutes=5)).astimezone(child.zone)
+    medicine = make_medicine(child, times=(local.strftime("%H:%M"),), started_on=child.today() - timedelta(days=1))
+    (slot,) = due_list(child).now
+    return {"medicine": medicine, "due": slot.scheduled_at}
 
 
 # route name → (objects for the URL, form data, the audit action expected)
@@ -107,6 +130,19 @@ WRITES = {
     "seizures:rescue-give": (lambda c, u: {"medicine": make_plan(c, u).medicines.get()}, lambda c, o: {
         "client_uuid": str(uuid4()), "medicine": str(o["medicine"].public_id),
         "given_at": timezone.now().astimezone(c.zone).strftime("%Y-%m-%dT%H:%M")}, "create"),
+    "seizures:medicine-add": (lambda c, u: {}, lambda c, o: _medicine_form(c), "create"),
+    "seizures:medicine-edit": (lambda c, u: {"medicine_id": sweep_medicine(c, u)},
+                               lambda c, o: {"details-name": "Keppra"}, "edit"),
+    "seizures:medicine-dose-change": (lambda c, u: {"medicine_id": sweep_medicine(c, u)}, lambda c, o: {
+        "dose-starts_on": "2026-05-01", "dose-dose": "60", "dose-dose_unit": "mg", "dose-schedule": "times",
+        "dose-times_text": "08:00, 20:00"}, "edit"),
+    "seizures:medicine-stop": (lambda c, u: {"medicine_id": sweep_medicine(c, u)},
+                               lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
+    "seizures:weight-remove": (lambda c, u: {"weight_id": sweep_weight(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:weights": (lambda c, u: {}, lambda c, o: {"measured_on": "2026-05-01", "kg": "4.2"}, "create"),
+    "seizures:dose-record": (_due_medicine, lambda c, o: {
+        "medicine": str(o["medicine"].public_id), "scheduled_at": o["due"].isoformat(), "status": "given",
+        "client_uuid": str(uuid4())}, "create"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}

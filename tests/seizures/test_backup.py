@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -17,9 +18,20 @@ from hypothesis import strategies as st
 from caregiver.models import AuditEvent, Child, Membership, User
 from seizures import recording_plan
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment, UncountablePeriod
+from seizures.models import (
+    Cluster,
+    DayConfirmation,
+    Dose,
+    DoseVersion,
+    Episode,
+    Medicine,
+    NotRecordedRange,
+    Treatment,
+    UncountablePeriod,
+    Weight,
+)
 from seizures.plan_models import RescueDose
-from tests.support.factories import make_plan
+from tests.support.factories import make_medicine, make_plan
 from tests.support.fuzz import examples
 from tests.support.scratch import manage, scratch_database
 
@@ -244,3 +256,49 @@ def test_round_trip_carries_the_action_plan_and_rescue_doses(history, owner, car
     dose = RescueDose.objects.get(child=child, override=True)
     assert dose.given_by == owner and dose.medicine.plan.version == 2 and dose.override_reason == "Paramedic"
     assert RescueDose.objects.get(child=child, override=False).episode.public_id == episode.public_id
+
+
+def test_round_trip_carries_medicines_versions_weights_and_doses(history, owner, caregiver_user, tmp_path) -> None:
+    medicine = make_medicine(history, "Phenobarbital", times=("08:00", "20:00"), user=owner)
+    DoseVersion.objects.create(
+        child=history, medicine=medicine, starts_on=date(2026, 4, 20), dose=Decimal("7.5"), dose_unit="mL",
+        strength=Decimal("4"), times=["06:00", "14:00", "22:00"], every_hours=8, set_by=caregiver_user,
+    )  # fmt: skip
+    Weight.objects.create(child=history, measured_on=date(2026, 4, 2), kg=Decimal("4.35"), logged_by=caregiver_user)
+    due = datetime(2026, 4, 21, 5, 0, tzinfo=UTC)
+    Dose.objects.create(child=history, medicine=medicine, scheduled_at=due, status="given", given_at=due,
+                        logged_by=caregiver_user)  # fmt: skip
+    Dose.objects.create(child=history, medicine=medicine, scheduled_at=due, status="given", given_at=due,
+                        extra=True, logged_by=owner)  # fmt: skip
+    Dose.objects.create(child=history, medicine=medicine, scheduled_at=due.replace(hour=13), status="skipped",
+                        reason="Vomited", logged_by=owner)  # fmt: skip
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    assert len(before["medicines"]) == 1 and len(before["dose_versions"]) == 2 and len(before["doses"]) == 3
+    assert before["medicines"][0]["treatment"] == str(medicine.treatment.public_id)
+    assert {d["medicine"] for d in before["doses"]} == {str(medicine.public_id)}
+    history.delete()
+    assert not Dose.objects.exists()
+    call_command("import_child", str(path), stdout=StringIO())
+    child = Child.objects.get(public_id=history.public_id)
+    assert _without_stamp(export_child(child)) == before
+    restored = Medicine.objects.get(child=child)
+    assert restored.treatment.child == child and restored.versions.latest("starts_on").set_by == caregiver_user
+    assert Dose.objects.get(child=child, extra=True).logged_by == owner
+
+
+def test_a_dose_naming_a_medicine_the_file_does_not_hold_is_refused(history, tmp_path) -> None:
+    make_medicine(history)
+    document = export_child(history)
+    document["doses"] = [
+        {"public_id": str(uuid.uuid4()), "medicine": str(uuid.uuid4()), "scheduled_at": "2026-04-21T05:00:00+00:00",
+         "status": "given", "given_at": "2026-04-21T05:00:00+00:00", "reason": "", "late": False, "extra": False,
+         "logged_by": None, "client_uuid": str(uuid.uuid4()), "received_at": "2026-04-21T05:00:00+00:00"}
+    ]  # fmt: skip
+    history.delete()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CommandError, match="does not hold"):
+        call_command("import_child", str(path), stdout=StringIO())
+    assert not Medicine.objects.exists()

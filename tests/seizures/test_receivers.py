@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from caregiver.export import user_export
 from caregiver.models import Child
-from seizures.models import Cluster, Episode, Treatment
+from seizures.models import Cluster, Dose, DoseVersion, Episode, Medicine, Treatment, Weight
 from tests.support.factories import make_episode, make_treatment
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,15 @@ def test_demo_history_is_six_months_believable_repeatable_and_fast() -> None:
     assert Treatment.objects.for_child(child).filter(stopped_on__isnull=True).exists()
     for episode in episodes.filter(is_tally=False)[:300]:
         episode.full_clean()
+    # Every medicine treatment is a medicine; quinidine's dose was raised; the latest days' doses.
+    assert sorted(Medicine.objects.filter(child=child).values_list("name", flat=True)) == [
+        "ACTH", "Phenytoin", "Quinidine"
+    ]  # fmt: skip
+    assert DoseVersion.objects.filter(medicine__name="Quinidine").count() == 2
+    for version in DoseVersion.objects.filter(child=child):
+        version.full_clean()
+    assert Dose.objects.filter(child=child, status="given").count() > 20
+    assert Weight.objects.filter(child=child).count() >= 6
     signature = list(episodes.order_by("started_at").values_list("started_at", "duration_seconds", "apnea")[:50])
 
     Episode.objects.all().delete()

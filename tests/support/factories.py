@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from caregiver.models import Child, User
 from seizures import recording_plan
-from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind, UncountablePeriod
+from seizures.models import (
+    DoseVersion,
+    Episode,
+    Medicine,
+    NotRecordedRange,
+    Treatment,
+    TreatmentKind,
+    UncountablePeriod,
+    Weight,
+)
 from seizures.plan_models import ActionPlan, RescueMedicine
 
 
@@ -92,3 +102,32 @@ def make_plan(child: Child, user: User | None = None, *, interval: int = 10, max
     )
     owner = user or child.memberships.order_by("created_at").first().user
     return recording_plan.save_plan(child, owner, plan=ActionPlan(child=child, **values), medicines=[medicine])
+
+
+def make_medicine(
+    child: Child,
+    name: str = "Levetiracetam",
+    *,
+    times: tuple[str, ...] = ("08:00", "20:00"),
+    dose: str = "50",
+    dose_unit: str = "mg",
+    started_on: date = date(2026, 4, 1),
+    strength: str | None = None,
+    user: User | None = None,
+) -> Medicine:
+    """A medicine (with its treatment) and its first dose version."""
+    treatment = Treatment.objects.create(child=child, kind=TreatmentKind.OTHER, name=name, started_on=started_on)
+    medicine = Medicine.objects.create(child=child, treatment=treatment, name=name, form="liquid", route="oral")
+    DoseVersion.objects.create(
+        child=child, medicine=medicine, starts_on=started_on, dose=Decimal(dose), dose_unit=dose_unit,
+        strength=Decimal(strength) if strength else None, times=list(times), set_by=user,
+    )  # fmt: skip
+    return medicine
+
+
+def sweep_medicine(child: Child, user: User):
+    return make_medicine(child, user=user).public_id
+
+
+def sweep_weight(child: Child, user: User):
+    return Weight.objects.create(child=child, measured_on=date(2026, 4, 1), kg=Decimal("4.2"), logged_by=user).public_id

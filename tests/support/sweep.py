@@ -11,7 +11,14 @@ from typing import Any
 from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
 from seizures.models import ImportUpload
-from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment, sweep_uncountable
+from tests.support.factories import (
+    sweep_episode,
+    sweep_medicine,
+    sweep_not_recorded,
+    sweep_treatment,
+    sweep_uncountable,
+    sweep_weight,
+)
 
 
 def _member(child: Child, user: User) -> Any:
@@ -44,4 +51,6 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "token_id": _device_token,
     "upload_id": _import_upload,
     "period_id": sweep_uncountable,
+    "medicine_id": sweep_medicine,
+    "weight_id": sweep_weight,
 }

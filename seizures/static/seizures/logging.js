@@ -14,6 +14,7 @@
   var FLASH = "seizure-log-flash";
   var ready = false;
   var ackedTally = null; // the server's count and taps, as in the newest answer to a tap
+  var SEIZURE_KINDS = ["episode", "form", "tally"]; // entries that are (or add) a seizure
 
   // --- Times in the child's time zone (as the server shows them) ------------------------------
   var zoneFormat = new Intl.DateTimeFormat("en-CA", {
@@ -246,7 +247,7 @@
     if (none) {
       // Never "no seizures" beside seizures this phone holds.
       none.dataset.none = none.dataset.none || none.textContent;
-      var held = entries.some(function (e) { return e.state !== "rejected" && (e.kind === "tally" || e.kind === "form" || e.kind === "episode"); });
+      var held = entries.some(function (e) { return e.state !== "rejected" && SEIZURE_KINDS.indexOf(e.kind) >= 0; });
       none.textContent = held ? none.dataset.onPhone : none.dataset.none;
     }
     if (!count) return;
@@ -415,6 +416,52 @@
     }
   }
 
+  // --- A dose given or skipped with no network ------------------------------------------------------
+  // Online the form posts as it is: the server names a dose someone else already gave and asks
+  // before a second one. Offline it is kept on the phone, stamped with the tap's time (or the
+  // time typed), and sent later; a dose someone gave meanwhile makes this one an extra dose,
+  // and the answer says so.
+  function giveOffline(form, button) {
+    var at = SL.clock.now();
+    var status = button && button.value === "skipped" ? "skipped" : "given";
+    var reason = form.elements.reason;
+    var typed = form.elements.given_at ? form.elements.given_at.value : "";
+    var body = {
+      medicine: form.elements.medicine.value, scheduled_at: form.elements.scheduled_at.value,
+      status: status, reason: reason ? reason.value : "",
+    };
+    if (status === "given") {
+      if (typed) body.given_at_local = typed;
+      else body.given_at = iso(at);
+    }
+    var words = SL.fmt(text.label_dose, { name: config.name, medicine: form.dataset.medicineName, time: hhmm(at) });
+    return SL.outbox.put(entry("dose", form.elements.client_uuid.value, body, words, day(at)));
+  }
+
+  // A due dose this phone holds shows as kept here instead of its buttons.
+  async function renderDoses() {
+    var slots = document.querySelectorAll("[data-dose-slot]");
+    if (!slots.length) return;
+    var held = {};
+    (await ours()).forEach(function (e) { if (e.kind === "dose" && e.state !== "rejected") held[e.key] = e.body.status; });
+    slots.forEach(function (slot) {
+      var status = "";
+      slot.querySelectorAll("form[data-dose]").forEach(function (form) {
+        status = status || held[form.elements.client_uuid.value] || "";
+      });
+      slot.querySelectorAll("form[data-dose]").forEach(function (form) { form.hidden = Boolean(status); });
+      var note = slot.parentNode.querySelector("[data-dose-note]");
+      if (status && !note) {
+        note = document.createElement("p");
+        note.setAttribute("role", "status");
+        note.dataset.doseNote = "";
+        slot.after(note);
+      }
+      if (note) note.textContent = status === "given" ? text.dose_given_kept : status ? text.dose_skipped_kept : "";
+      if (note && !status) note.remove();
+    });
+  }
+
   // --- Wiring ----------------------------------------------------------------------------------
   // If the phone cannot keep an entry (storage full, IndexedDB failing), the form is sent
   // the way it would be without script, so the tap still reaches the server when online.
@@ -428,7 +475,11 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!ready || !config.can_write || form.dataset.plain) return;
-    var action = form.matches("form[data-seizure-now]") ? seizureNow
+    var button = event.submitter;
+    // A dose goes through the outbox only offline (online, the server may ask to confirm it).
+    var doseOffline = form.matches("form[data-dose]") && navigator.onLine === false;
+    var action = doseOffline ? function () { return giveOffline(form, button); }
+      : form.matches("form[data-seizure-now]") ? seizureNow
       : form.matches("form[data-tally]") ? tap
         : form.matches("form[data-undo]") ? function () { return undoLast(form); }
           : form.matches("form[data-episode-form]") ? function () { return submitForm(form); }
@@ -439,7 +490,6 @@
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    var button = event.submitter;
     Promise.resolve().then(action).catch(function () { submitPlainly(form, button); });
   }, true);
 
@@ -463,6 +513,7 @@
   var drawRunning = serial(renderRunning);
   var drawConfirm = serial(renderConfirm);
   var drawUncountable = serial(renderUncountable);
+  var drawDoses = serial(renderDoses);
 
   function refresh() {
     if (!ready) return;
@@ -470,6 +521,7 @@
     drawRunning();
     drawConfirm();
     drawUncountable();
+    drawDoses();
   }
 
   document.addEventListener("outbox:changed", refresh);
