@@ -25,7 +25,8 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import Cluster, DayConfirmation, DayNote, Episode, NotRecordedRange, Treatment
+from seizures.signs import Onset
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -39,10 +40,14 @@ SECTIONS: dict[str, type[models.Model]] = {
     "treatments": Treatment,
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
+    "day_notes": DayNote,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges"}
+LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges", "day_notes"}
+# A field that later became another: an episode exported with "asleep when it began" ticked
+# began asleep (the onset state), so an old file loses nothing.
+LEGACY_ASLEEP = "asleep_at_onset"
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -84,6 +89,7 @@ def export_child(child: Child) -> dict:
     user_ids |= set(
         NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
+    user_ids |= set(DayNote.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True))
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
     users = {u.pk: u.email for u in people}
@@ -154,6 +160,8 @@ def _stored_timestamps() -> Iterator[None]:
 
 def _build(model: type[models.Model], row: dict, users: dict[str, User], clusters: dict[str, Cluster], **parent):
     """An unsaved, validated record from an exported row."""
+    if model is Episode and row.get(LEGACY_ASLEEP) is True and "onset" not in row:
+        row = {**row, "onset": Onset.ASLEEP}
     values = dict(parent)
     for field in _fields(model):
         if field.name not in row:

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, outbox, tally, timeline, timer, treatments
+from seizures.views import days, episodes, home, notes, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
 EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
+NOTES = "c/<uuid:child_id>/notes/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -38,6 +39,9 @@ urlpatterns = [
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),
     path(DAYS + "not-recorded/", days.not_recorded_add, name="not-recorded-add"),
     path(DAYS + "not-recorded/<uuid:range_id>/remove/", days.not_recorded_remove, name="not-recorded-remove"),
+    path(NOTES, notes.notes, name="notes"),
+    path(NOTES + "new/", notes.note_add, name="note-add"),
+    path(NOTES + "<uuid:note_id>/delete/", notes.note_delete, name="note-delete"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),

@@ -116,7 +116,7 @@
         press(form, state[form.dataset.field]);
       });
     });
-    root.querySelectorAll("#observations form[data-field], #colour form[data-field]").forEach(function (form) {
+    root.querySelectorAll("#observations form[data-field], #colour form[data-field], #onset form[data-field]").forEach(function (form) {
       if (form.classList.contains("choice-form")) press(form, state[form.dataset.field]);
       else toggle(form.querySelector("button"), !!state[form.dataset.field]);
     });
