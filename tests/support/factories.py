@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from caregiver.models import Child, User
-from seizures.models import Episode, NotRecordedRange, Treatment, TreatmentKind
+from seizures.models import DayNote, DayNoteKind, Episode, NotRecordedRange, Treatment, TreatmentKind
 
 
 def make_episode(child: Child, started_at: datetime | None = None, **fields) -> Episode:
@@ -58,3 +58,11 @@ def sweep_not_recorded(child: Child, user: User):
     return NotRecordedRange.objects.create(
         child=child, started_on=date(2026, 4, 1), ended_on=date(2026, 4, 3), created_by=user
     ).public_id
+
+
+def make_day_note(child: Child, noted_on: date, kind: str = DayNoteKind.ILLNESS, **fields) -> DayNote:
+    return DayNote.objects.create(child=child, noted_on=noted_on, kind=kind, **fields)
+
+
+def sweep_day_note(child: Child, user: User):
+    return make_day_note(child, date(2026, 4, 2), created_by=user).public_id

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caregiver.models import Child, Invitation, Membership, Role, User
-from tests.support.factories import sweep_episode, sweep_not_recorded, sweep_treatment
+from tests.support.factories import sweep_day_note, sweep_episode, sweep_not_recorded, sweep_treatment
 
 
 def _member(child: Child, user: User) -> Any:
@@ -29,4 +29,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "episode_id": sweep_episode,
     "treatment_id": sweep_treatment,
     "range_id": sweep_not_recorded,
+    "note_id": sweep_day_note,
 }
