@@ -20,7 +20,7 @@ from seizures.models import DayNote, Treatment
 from seizures.reports import charts
 from seizures.reports.periods import Granularity, Period
 from seizures.reports.stats import Bucket, Effect, Summary, bucket_start
-from seizures.signs import SEIZURE_TYPE_HELP, SIGN_KEYS, SIGNS, Onset, SeizureType, Side
+from seizures.signs import SIGN_KEYS, SIGNS, Onset, SeizureType, Side
 from seizures.templatetags.seizures import duration
 
 WEEKDAYS = [
@@ -564,7 +564,6 @@ def sign_rows(summary: Summary) -> list[SignRow]:
 @dataclass(frozen=True)
 class TypeRow:
     label: str
-    help: str
     count: int
     share: str
 
@@ -575,10 +574,8 @@ def type_rows(summary: Summary) -> list[TypeRow]:
     counts = summary.type_counts
     typed = sum(counts.values())
     rows = [
-        TypeRow(
-            str(SeizureType(key).label), str(SEIZURE_TYPE_HELP[key]), n, _percent(100 * n / typed if typed else None)
-        )
+        TypeRow(str(SeizureType(key).label), n, _percent(100 * n / typed if typed else None))
         for key, n in counts.items()
     ]
-    rows.append(TypeRow(_("No type given"), "", summary.whole.count - typed, "—"))
+    rows.append(TypeRow(_("No type given"), summary.whole.count - typed, "—"))
     return rows
