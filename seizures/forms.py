@@ -135,7 +135,11 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
     )
     # Not required: a form saved before the onset existed (a phone's queued entry) means "not known".
     onset = forms.ChoiceField(
-        label=_("When it began, the child was"), choices=Onset.choices, required=False, widget=forms.RadioSelect
+        label=_("When it began, the child was"),
+        choices=Onset.choices,
+        required=False,
+        initial=Onset.UNKNOWN,
+        widget=forms.RadioSelect,
     )
     seizure_type = forms.ChoiceField(
         label=_("Type of seizure (optional)"),
@@ -351,7 +355,8 @@ class DayNoteForm(StorableTextForm, forms.ModelForm):
     temperature_c = forms.DecimalField(
         label=_("Temperature (°C)"),
         required=False,
-        max_digits=3,
+        # Room for a second decimal, so "38.55" hears about the decimal, not the range.
+        max_digits=4,
         decimal_places=1,
         min_value=TEMPERATURE_RANGE[0],
         max_value=TEMPERATURE_RANGE[1],
