@@ -18,6 +18,10 @@ An entry is one JSON object with a `kind`:
   phone's time when the button was pressed: a day confirmed that evening but sent the next
   morning is not late). One confirmation per day, so a replay or a second phone changes nothing.
 
+Entries queued on a phone before the onset state replaced the yes/no "asleep when it began"
+may still carry ``asleep_at_onset`` (true/false in an ``"episode"`` entry, the box's ``"on"``
+in a ``"form"``): true arrives as onset ``"asleep"``, so nothing a phone held is lost.
+
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
 pages.

@@ -473,3 +473,11 @@ def test_chart_and_report_queries_do_not_grow_with_notes(owner_client, child) ->
     for n in range(40):
         make_day_note(child, TODAY - timedelta(days=n), kind="other", text=f"note {n}")
     assert [queries("charts"), queries("report")] == few
+
+
+def test_the_timeline_shows_the_onset_and_type_when_known(owner_client, child) -> None:
+    make_episode(child, started_at=NOW - timedelta(hours=2), onset=Onset.ASLEEP, seizure_type="focal_motor")
+    make_episode(child, started_at=NOW - timedelta(hours=3))
+    html = owner_client.get(page("timeline", child)).content.decode()
+    assert html.count("asleep at the start") == 1 and html.count(">Focal motor</span>") == 1
+    assert "not known at the start" not in html
