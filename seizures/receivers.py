@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from caregiver.models import Child, User
 from seizures.demo import seed_history
-from seizures.models import DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import DayConfirmation, DayNote, Episode, NotRecordedRange, Treatment
 from seizures.signs import OBSERVATION_KEYS, SIGNS
 
 
@@ -27,6 +27,8 @@ def episode_record(episode: Episode) -> dict:
         "signs": signs,
         "observations": {key: getattr(episode, key) for key in OBSERVATION_KEYS}
         | {"colour_change": episode.colour_change or None},
+        "onset": episode.onset,
+        "seizure_type": episode.seizure_type or None,
         "migration_path": episode.path,
         "migrated": episode.migrated,
         "rescue_medicine": episode.rescue_medicine,
@@ -64,9 +66,10 @@ def export_treatments(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
 
 
 def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
-    """The days confirmed as recorded and the ranges marked as not recorded."""
+    """The days confirmed as recorded, the ranges marked as not recorded, and the day notes."""
     confirmations = DayConfirmation.objects.filter(child=child).select_related("confirmed_by").order_by("confirmed_on")
     ranges = NotRecordedRange.objects.filter(child=child).order_by("started_on", "pk")
+    notes = DayNote.objects.for_child(child).select_related("created_by").order_by("noted_on", "pk")
     return "diary_days", {
         "confirmed": [
             {
@@ -85,6 +88,18 @@ def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
                 "reason": r.reason,
             }
             for r in ranges
+        ],
+        "notes": [
+            {
+                "id": str(n.public_id),
+                "day": n.noted_on.isoformat(),
+                "kind": n.kind,
+                "temperature_c": str(n.temperature_c) if n.temperature_c is not None else None,
+                "text": n.text,
+                "written_by": n.created_by.email if n.created_by else None,
+                "created_at": _iso(n.created_at),
+            }
+            for n in notes
         ],
     }
 

@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from caregiver.export import user_export
 from caregiver.models import AuditEvent, Child
 from seizures.backup import export_child
 from seizures.models import DayNote, Episode, NotRecordedRange
@@ -481,3 +482,12 @@ def test_the_timeline_shows_the_onset_and_type_when_known(owner_client, child) -
     html = owner_client.get(page("timeline", child)).content.decode()
     assert html.count("asleep at the start") == 1 and html.count(">Focal motor</span>") == 1
     assert "not known at the start" not in html
+
+
+def test_download_all_data_carries_onset_type_and_day_notes(child, owner) -> None:
+    make_episode(child, started_at=NOW - timedelta(hours=2), onset=Onset.FEEDING, seizure_type="focal_motor")
+    make_day_note(child, date(2026, 11, 18), temperature_c="38.4", text="Cold", created_by=owner)
+    record = user_export(owner)["children"][0]
+    assert record["episodes"][0]["onset"] == "feeding" and record["episodes"][0]["seizure_type"] == "focal_motor"
+    (note,) = record["diary_days"]["notes"]
+    assert note["kind"] == "illness" and note["temperature_c"] == "38.4" and note["written_by"] == owner.email
