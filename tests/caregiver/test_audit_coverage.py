@@ -14,7 +14,7 @@ from django.utils import timezone
 from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
-from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
+from tests.support.factories import make_episode, make_treatment, sweep_day_note, sweep_not_recorded
 
 
 def _running(child, user):
@@ -80,6 +80,9 @@ WRITES = {
     "seizures:not-recorded-add": (lambda c, u: {}, lambda c, o: {
         "started_on": "2026-04-01", "ended_on": "2026-04-03", "reason": "Hospital"}, "create"),
     "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:note-add": (lambda c, u: {}, lambda c, o: {
+        "client_uuid": str(uuid4()), "noted_on": "2026-04-02", "kind": "illness", "temperature_c": "38.2"}, "create"),
+    "seizures:note-delete": (lambda c, u: {"note_id": sweep_day_note(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}
