@@ -17,7 +17,15 @@ from caregiver import bounds
 from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
-from seizures.models import TEMPERATURE_RANGE, DayNote, DayNoteKind, Episode, NotRecordedRange, Treatment
+from seizures.models import (
+    TEMPERATURE_RANGE,
+    DayNote,
+    DayNoteKind,
+    Episode,
+    NotRecordedRange,
+    Treatment,
+    temperature_message,
+)
 from seizures.signs import (
     MAX_PATH_STEPS,
     OBSERVATION_KEYS,
@@ -363,9 +371,6 @@ class DayNoteForm(StorableTextForm, forms.ModelForm):
         help_text=_("Optional, for an illness or fever: the highest taken that day, like 38.5."),
         error_messages={
             "invalid": _("Give the temperature as a number, like 38.5."),
-            "min_value": _("Give the temperature in °C, between 34 and 43."),
-            "max_value": _("Give the temperature in °C, between 34 and 43."),
-            "max_digits": _("Give the temperature in °C, between 34 and 43."),
             "max_decimal_places": _("One decimal is enough, like 38.5."),
         },
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
@@ -381,6 +386,10 @@ class DayNoteForm(StorableTextForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.child = child
         self.fields["noted_on"].initial = child.today()
+        out_of_range = temperature_message()
+        self.fields["temperature_c"].error_messages |= dict.fromkeys(
+            ["min_value", "max_value", "max_digits"], out_of_range
+        )
 
 
 class TreatmentForm(StorableTextForm, forms.ModelForm):

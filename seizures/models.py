@@ -502,7 +502,12 @@ class DayNoteKind(models.TextChoices):
 
 
 # A body temperature outside this range is a typing mistake, not a fever (°C).
-TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+TEMPERATURE_RANGE = (Decimal("34"), Decimal("43"))
+
+
+def temperature_message() -> str:
+    low, high = TEMPERATURE_RANGE
+    return _("Give the temperature in °C, between %(low)s and %(high)s.") % {"low": low, "high": high}
 
 
 class DayNoteQuerySet(models.QuerySet["DayNote"]):
@@ -562,10 +567,7 @@ class DayNote(models.Model):
             if self.kind != DayNoteKind.ILLNESS:
                 errors["temperature_c"] = _("A temperature goes with an illness or fever.")
             elif not low <= self.temperature_c <= high:
-                errors["temperature_c"] = _("Give the temperature in °C, between %(low)s and %(high)s.") % {
-                    "low": low,
-                    "high": high,
-                }
+                errors["temperature_c"] = temperature_message()
         if self.kind == DayNoteKind.OTHER and not self.text.strip():
             errors["text"] = _("Say what happened.")
         child = self.child if self.child_id else None
