@@ -295,6 +295,11 @@ def onset_parts(counts: dict[str, int]) -> list[str]:
     ]
 
 
+def type_parts(counts: dict[str, int]) -> list[str]:
+    """ "focal motor 12" for each seizure type given at least once, in the choices' order."""
+    return [f"{str(SeizureType(key).label).lower()} {n:,}" for key, n in counts.items() if n]
+
+
 def onset_chart(summary: Summary, names: list[str]) -> Chart:
     period, buckets, whole = summary.period, summary.buckets, summary.whole
     labels = dict(Onset.choices)

@@ -103,6 +103,7 @@ def _charts_context(child: Child, period: Period, began_on: date, today: date, *
         "charts": panels.all_charts(summary, treatments, notes),
         "day_notes": notes,
         "onset_parts": panels.onset_parts(summary.onset_counts),
+        "type_parts": panels.type_parts(summary.type_counts),
         "effects": panels.effect_rows(effects),
         "window_recorded_days": settings.WINDOW_RECORDED_DAYS,
         "period_label": panels.period_label(period),

@@ -491,3 +491,11 @@ def test_download_all_data_carries_onset_type_and_day_notes(child, owner) -> Non
     assert record["episodes"][0]["onset"] == "feeding" and record["episodes"][0]["seizure_type"] == "focal_motor"
     (note,) = record["diary_days"]["notes"]
     assert note["kind"] == "illness" and note["temperature_c"] == "38.4" and note["written_by"] == owner.email
+
+
+def test_the_key_figures_name_the_seizure_types_given(owner_client, child) -> None:
+    make_episode(child, started_at=NOW - timedelta(hours=5), seizure_type="epileptic_spasms")
+    make_episode(child, started_at=NOW - timedelta(hours=6), seizure_type="focal_motor")
+    make_episode(child, started_at=NOW - timedelta(hours=7), seizure_type="focal_motor")
+    html = owner_client.get(page("charts", child, period="30d")).content.decode()
+    assert "<dt>Seizure types given</dt><dd>focal motor 2 · epileptic spasms 1</dd>" in html
