@@ -154,6 +154,7 @@ def frequency(
             _trace(
                 "scatter", x=[day.isoformat() for day in by_day], y=[0] * len(by_day), name=labels["notes"],
                 mode="markers", marker={"symbol": "diamond", "size": 12, "line": {"width": 1}}, cliponaxis=False,
+                xperiod=PERIODS["day"], xperiodalignment="middle",
                 text=["<br>".join(texts) for texts in by_day.values()], hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
@@ -182,7 +183,8 @@ def onsets(*, granularity: str, starts: list[date], counts: dict[str, list[int |
         )
         for key, values in counts.items()
     ]  # fmt: skip
-    return _figure(traces, barmode="stack", yaxis={"title": {"text": labels["axis"]}})
+    # Stacked bars list their legend bottom-up by default; the choices' order reads better.
+    return _figure(traces, barmode="stack", legend={"traceorder": "normal"}, yaxis={"title": {"text": labels["axis"]}})
 
 
 def durations(
