@@ -53,6 +53,10 @@
       return false;
     }
     state.path = state.path || [];
+    // A record kept before the onset state replaced "asleep when it began" (its entries say
+    // the same to the server).
+    if (!state.onset) state.onset = state.asleep_at_onset ? "asleep" : "unknown";
+    delete state.asleep_at_onset;
     await SL.outbox.keepRecord({ key: key, child: config.child, state: state });
     root.querySelector("#rescue-medicine").value = state.rescue_medicine || "";
     render();
