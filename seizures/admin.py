@@ -11,7 +11,17 @@ class EpisodeAdmin(FamilyAuditedAdmin):
     """For staff repairs. The model's clean() applies here as on the forms."""
 
     list_display = ["started_at", "child", "duration_seconds", "migrated", "is_tally", "in_progress", "deleted_at"]
-    list_filter = ["is_tally", "in_progress", "migrated", "apnea", "flushing", "eye_deviation", "jerking"]
+    list_filter = [
+        "is_tally",
+        "in_progress",
+        "migrated",
+        "onset",
+        "seizure_type",
+        "apnea",
+        "flushing",
+        "eye_deviation",
+        "jerking",
+    ]
     list_select_related = ["child"]
     date_hierarchy = "started_at"
     raw_id_fields = ["child", "logged_by", "cluster"]

@@ -29,6 +29,7 @@ from caregiver.text import storable
 from seizures.models import (
     Cluster,
     DayConfirmation,
+    DayNote,
     Dose,
     DoseVersion,
     Episode,
@@ -39,6 +40,7 @@ from seizures.models import (
     Weight,
 )
 from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine
+from seizures.signs import Onset
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -61,6 +63,7 @@ SECTIONS: dict[str, type[models.Model]] = {
     "action_plans": ActionPlan,
     "rescue_medicines": RescueMedicine,
     "rescue_doses": RescueDose,
+    "day_notes": DayNote,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
@@ -68,6 +71,9 @@ LATER_SECTIONS = set(SECTIONS) - {"memberships", "clusters", "episodes", "treatm
 # Records other records link to, written by their public id: an import maps those back.
 # Seizures only as far as a rescue dose names them (a history can hold 100,000).
 LINKED = (Cluster, Treatment, Medicine, ActionPlan, RescueMedicine, Episode)
+# A field that later became another: an episode exported with "asleep when it began" ticked
+# began asleep (the onset state), so an old file loses nothing.
+LEGACY_ASLEEP = "asleep_at_onset"
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -109,6 +115,7 @@ def export_child(child: Child) -> dict:
     user_ids |= set(
         NotRecordedRange.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True)
     )
+    user_ids |= set(DayNote.objects.filter(child=child, created_by__isnull=False).values_list("created_by", flat=True))
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     for model, name in (
         (UncountablePeriod, "created_by"),
@@ -194,6 +201,8 @@ def _stored_timestamps() -> Iterator[None]:
 def _build(model: type[models.Model], row: dict, links: dict[type[models.Model], dict], **parent):
     """An unsaved, validated record from an exported row; `links` maps each related model to
     {exported id: record}. A link to a record the file does not hold is damage."""
+    if model is Episode and row.get(LEGACY_ASLEEP) is True and "onset" not in row:
+        row = {**row, "onset": Onset.ASLEEP}
     values = dict(parent)
     for field in _fields(model):
         if field.name not in row:

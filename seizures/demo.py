@@ -11,14 +11,26 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from caregiver.models import Child, Membership, User
 from seizures import dues
 from seizures.medicine_models import LATE_AFTER, NOT_MEDICINES
-from seizures.models import Cluster, Dose, DoseVersion, Episode, Medicine, Treatment, TreatmentKind, Weight
-from seizures.signs import Colour, Limb, Region, Side
+from seizures.models import (
+    Cluster,
+    DayNote,
+    DayNoteKind,
+    Dose,
+    DoseVersion,
+    Episode,
+    Medicine,
+    Treatment,
+    TreatmentKind,
+    Weight,
+)
+from seizures.signs import Colour, Limb, Onset, Region, SeizureType, Side
 
 DAYS = 182
 SEED = 20260301
@@ -49,6 +61,15 @@ SIDE_REGIONS = {
 }
 
 
+# Days (from the first of the history) with a note, as a family would write them.
+DAY_NOTES = [
+    (20, DayNoteKind.VACCINATION, None, "2-month vaccines"),
+    (52, DayNoteKind.ILLNESS, Decimal("38.6"), "Cold, runny nose"),
+    (53, DayNoteKind.MISSED_SLEEP, None, ""),
+    (DAYS - 9, DayNoteKind.ILLNESS, Decimal("38.9"), "Ear infection"),
+]
+
+
 def _poisson(rng: random.Random, mean: float) -> int:
     # Knuth's method: fine for the small means of one day.
     limit, k, product = math.exp(-mean), 0, rng.random()
@@ -62,6 +83,14 @@ def _moment(rng: random.Random, day: date, zone) -> datetime:
     hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
     local = datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=zone)
     return local.astimezone(UTC)
+
+
+def _onset(draw: float) -> str:
+    """One draw (as many as the history has always taken) spread over the onset states."""
+    for limit, onset in ((0.3, Onset.ASLEEP), (0.8, Onset.AWAKE), (0.88, Onset.FEEDING)):
+        if draw < limit:
+            return onset
+    return Onset.UNKNOWN
 
 
 def _episode(rng: random.Random, child: Child, started_at: datetime, by: User) -> Episode:
@@ -78,13 +107,15 @@ def _episode(rng: random.Random, child: Child, started_at: datetime, by: User) -
         twitching=rng.random() < 0.25,
         drooling=rng.random() < 0.2,
         stillness=rng.random() < 0.15,
-        asleep_at_onset=rng.random() < 0.3,
+        onset=_onset(rng.random()),
         feed_interrupted=rng.random() < 0.08,
         subtle=rng.random() < 0.05,
         colour_change=rng.choice([Colour.BLUE, Colour.PALE]) if rng.random() < 0.12 else "",
         logged_by=by,
         received_at=min(started_at + timedelta(minutes=rng.randrange(1, 30)), timezone.now()),
     )
+    if episode.jerking or episode.eye_deviation:
+        episode.seizure_type = SeizureType.FOCAL_MOTOR
     if episode.eye_deviation:
         episode.eye_side = side
     if episode.jerking:
@@ -157,6 +188,11 @@ def seed_history(child: Child, members: list[User]) -> None:
     for index, tap in taps:
         tap.cluster = clusters[index]
     Episode.objects.bulk_create([*episodes, *(tap for _index, tap in taps)], batch_size=500)
+    DayNote.objects.bulk_create(
+        DayNote(child=child, noted_on=first + timedelta(days=offset), kind=kind, temperature_c=temperature, text=text)
+        for offset, kind, temperature, text in DAY_NOTES
+        if first + timedelta(days=offset) <= today
+    )
     _medicines(child, first, writers, now)
 
 

@@ -17,8 +17,30 @@ from caregiver import bounds
 from caregiver.forms import DateInput
 from caregiver.models import Child
 from caregiver.text import StorableTextForm
-from seizures.models import MAX_ESTIMATE, Episode, NotRecordedRange, Treatment, UncountablePeriod
-from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, SIGNS, Colour, Limb, Region, Side
+from seizures.models import (
+    MAX_ESTIMATE,
+    TEMPERATURE_RANGE,
+    DayNote,
+    DayNoteKind,
+    Episode,
+    NotRecordedRange,
+    Treatment,
+    UncountablePeriod,
+    temperature_message,
+)
+from seizures.signs import (
+    MAX_PATH_STEPS,
+    OBSERVATION_KEYS,
+    SEIZURE_TYPE_HELP,
+    SIGN_KEYS,
+    SIGNS,
+    Colour,
+    Limb,
+    Onset,
+    Region,
+    SeizureType,
+    Side,
+)
 
 # Steps shown on the past-seizure form; an episode with a longer path gets one spare row more.
 FORM_PATH_STEPS = 6
@@ -121,6 +143,20 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
         required=False,
         widget=forms.RadioSelect,
     )
+    # Not required: a form saved before the onset existed (a phone's queued entry) means "not known".
+    onset = forms.ChoiceField(
+        label=_("When it began, the child was"),
+        choices=Onset.choices,
+        required=False,
+        initial=Onset.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    seizure_type = forms.ChoiceField(
+        label=_("Type of seizure (optional)"),
+        choices=[("", _("Not said")), *SeizureType.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     client_uuid = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -134,6 +170,8 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
             "jerking_limb",
             "colour_change",
             *OBSERVATION_KEYS,
+            "onset",
+            "seizure_type",
             "rescue_medicine",
             "rescue_given_at",
             "notes",
@@ -186,6 +224,10 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
             for sign in SIGNS
         ]
 
+    def seizure_types(self) -> list[tuple]:
+        """Each type's radio button with its help text (the first, "not said", has none)."""
+        return [(radio, SEIZURE_TYPE_HELP.get(radio.data["value"], "")) for radio in self["seizure_type"]]
+
     def observation_fields(self) -> list:
         return [self[key] for key in OBSERVATION_KEYS]
 
@@ -193,6 +235,9 @@ class EpisodeForm(StorableTextForm, forms.ModelForm):
         return [(self[f"path_{n}"], self[f"path_{n}_at"]) for n in range(1, self.path_rows + 1)]
 
     # --- Validation --------------------------------------------------------------------------
+    def clean_onset(self) -> str:
+        return self.cleaned_data.get("onset") or Onset.UNKNOWN
+
     def clean(self) -> dict:
         data = super().clean()
         self.instance.duration_seconds = self._duration(data)
@@ -246,6 +291,7 @@ class TimerSetForm(forms.Form):
 
     BOOLEAN_FIELDS = (*SIGN_KEYS, *OBSERVATION_KEYS)
     CHOICE_FIELDS = {
+        "onset": Onset.values,
         "eye_side": Side.values,
         "jerking_side": Side.values,
         "jerking_limb": Limb.values,
@@ -304,6 +350,48 @@ class NotRecordedForm(StorableTextForm, forms.ModelForm):
     def __init__(self, *args, child: Child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.child = child
+
+
+class DayNoteForm(StorableTextForm, forms.ModelForm):
+    """A note for one day; the key the page made keeps a repeated request to one note."""
+
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=DayNoteKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what happened.")},
+    )
+    temperature_c = forms.DecimalField(
+        label=_("Temperature (°C)"),
+        required=False,
+        # Room for a second decimal, so "38.55" hears about the decimal, not the range.
+        max_digits=4,
+        decimal_places=1,
+        min_value=TEMPERATURE_RANGE[0],
+        max_value=TEMPERATURE_RANGE[1],
+        help_text=_("Optional, for an illness or fever: the highest taken that day, like 38.5."),
+        error_messages={
+            "invalid": _("Give the temperature as a number, like 38.5."),
+            "max_decimal_places": _("One decimal is enough, like 38.5."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = DayNote
+        fields = ["noted_on", "kind", "temperature_c", "text"]
+        widgets = {"noted_on": DateInput()}
+        labels = {"text": _("Note (needed for “Other”)")}
+
+    def __init__(self, *args, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.child = child
+        self.fields["noted_on"].initial = child.today()
+        out_of_range = temperature_message()
+        self.fields["temperature_c"].error_messages |= dict.fromkeys(
+            ["min_value", "max_value", "max_digits"], out_of_range
+        )
 
 
 class TreatmentForm(StorableTextForm, forms.ModelForm):

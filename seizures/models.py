@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +28,9 @@ from seizures.signs import (
     SIGNS,
     Colour,
     Limb,
+    Onset,
     Region,
+    SeizureType,
     Side,
 )
 
@@ -147,9 +150,12 @@ class Episode(models.Model):
     colour_change = models.CharField(_("colour change"), max_length=10, choices=Colour, blank=True)
     stillness = models.BooleanField(_("sudden stillness or staring"), default=False)
     feed_interrupted = models.BooleanField(_("feed interrupted"), default=False)
-    asleep_at_onset = models.BooleanField(_("asleep when it began"), default=False)
     subtle = models.BooleanField(_("subtle — not sure it was a seizure"), default=False)
     seen_on_eeg = models.BooleanField(_("seen on EEG in hospital"), default=False)
+    # Context: what the child was doing as it began, and the seizure's type when a parent or
+    # clinician can tell (blank: not said).
+    onset = models.CharField(_("when it began"), max_length=10, choices=Onset, default=Onset.UNKNOWN)
+    seizure_type = models.CharField(_("type of seizure"), max_length=20, choices=SeizureType, blank=True)
 
     path = models.JSONField(_("migration path"), default=list, blank=True)
     region_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -197,6 +203,9 @@ class Episode(models.Model):
                     *(sign.key for sign in SIGNS),
                     *(sign.side_field for sign in SIGNS if sign.side_field),
                     "rescue_medicine",
+                    # The split by onset state and the seizure types (reports/stats/days.py).
+                    "onset",
+                    "seizure_type",
                     # The report's time from a seizure to its entry (reports/stats/entries.py).
                     "received_at",
                     "deleted_at",
@@ -584,6 +593,94 @@ class UncountablePeriod(models.Model):
                 add("ended_at", _("A period too frequent to count can last at most 14 days; check the dates."))
         if self.estimated_count is not None and self.estimated_count > MAX_ESTIMATE:
             add("estimated_count", _("An estimate over 100,000 is not possible; check the number."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class DayNoteKind(models.TextChoices):
+    ILLNESS = "illness", _("Illness or fever")
+    VACCINATION = "vaccination", _("Vaccination")
+    MISSED_SLEEP = "missed_sleep", _("Missed sleep")
+    OTHER = "other", _("Other")
+
+
+# A body temperature outside this range is a typing mistake, not a fever (°C).
+TEMPERATURE_RANGE = (Decimal("34"), Decimal("43"))
+
+
+def temperature_message() -> str:
+    low, high = TEMPERATURE_RANGE
+    return _("Give the temperature in °C, between %(low)s and %(high)s.") % {"low": low, "high": high}
+
+
+class DayNoteQuerySet(models.QuerySet["DayNote"]):
+    def for_child(self, child: Child) -> DayNoteQuerySet:
+        return self.filter(child=child)
+
+    def between(self, first: date, last: date) -> DayNoteQuerySet:
+        """Notes for the days from `first` to `last` inclusive, in date order."""
+        return self.filter(noted_on__gte=first, noted_on__lte=last).order_by("noted_on", "created_at", "pk")
+
+
+class DayNote(models.Model):
+    """Something about a day that may explain its seizures: an illness or fever (with the
+    temperature, when taken), a vaccination, missed sleep, or anything else in words. Shown
+    on the frequency chart and listed in the report."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_notes")
+    noted_on = models.DateField(_("day"))
+    kind = models.CharField(_("what happened"), max_length=20, choices=DayNoteKind)
+    temperature_c = models.DecimalField(
+        _("temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Optional, for an illness or fever: the highest taken that day."),
+    )
+    text = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the page, so a note sent twice (a double tap, a retried request) is stored once.
+    client_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = DayNoteQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "noted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.noted_on}"
+
+    @property
+    def label(self) -> str:
+        """The note in a few words: "Illness or fever, 38.5 °C: ear infection"."""
+        words = str(self.get_kind_display()) if self.kind != DayNoteKind.OTHER or not self.text else ""
+        if self.temperature_c is not None:
+            words += f", {self.temperature_c} °C"
+        if self.text:
+            words = f"{words}: {self.text}" if words else self.text
+        return words
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        low, high = TEMPERATURE_RANGE
+        if self.temperature_c is not None:
+            if self.kind != DayNoteKind.ILLNESS:
+                errors["temperature_c"] = _("A temperature goes with an illness or fever.")
+            elif not low <= self.temperature_c <= high:
+                errors["temperature_c"] = temperature_message()
+        if self.kind == DayNoteKind.OTHER and not self.text.strip():
+            errors["text"] = _("Say what happened.")
+        child = self.child if self.child_id else None
+        if self.noted_on:
+            if message := bounds.day_error(self.noted_on):
+                errors["noted_on"] = message
+            elif child is not None and self.noted_on < child.born_on:
+                errors["noted_on"] = _("This day is before the child’s date of birth.")
+            elif child is not None and self.noted_on > child.today():
+                errors["noted_on"] = _("A note is for a day that has begun.")
         if errors:
             raise ValidationError(errors)
 

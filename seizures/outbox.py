@@ -34,6 +34,10 @@ An entry is one JSON object with a `kind`:
   gave the same dose really was given twice: it is stored as an extra dose and the answer
   names the first. A Skipped for a dose already given or skipped stores nothing.
 
+Entries queued on a phone before the onset state replaced the yes/no "asleep when it began"
+may still carry ``asleep_at_onset`` (true/false in an ``"episode"`` entry, the box's ``"on"``
+in a ``"form"``): true arrives as onset ``"asleep"``, so nothing a phone held is lost.
+
 A client UUID already stored for another child is refused (ClientUUIDConflict) and changes
 nothing. This module only reads entries; `seizures.recording` saves them, as it does for the
 pages.
@@ -59,10 +63,12 @@ from seizures.forms import EpisodeForm, LocalDateTimeField
 from seizures.forms_medicines import EARLIEST_BEFORE_DUE
 from seizures.models import CLOCK_SKEW, MAX_ESTIMATE, Episode, Medicine
 from seizures.plan_models import RescueMedicine
-from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS
+from seizures.signs import MAX_PATH_STEPS, OBSERVATION_KEYS, SIGN_KEYS, Onset
 
 BOOLEAN_FIELDS = (*SIGN_KEYS, *OBSERVATION_KEYS)
-CHOICE_FIELDS = ("eye_side", "jerking_side", "jerking_limb", "colour_change")
+CHOICE_FIELDS = ("eye_side", "jerking_side", "jerking_limb", "colour_change", "onset", "seizure_type")
+# Sent by phones before the onset state replaced it; read as onset "asleep" when true.
+LEGACY_ASLEEP = "asleep_at_onset"
 TEXT_FIELDS = {"rescue_medicine": 200, "notes": 5000}
 # What an "episode" entry may carry besides kind and client_uuid.
 EPISODE_FIELDS = frozenset(
@@ -76,10 +82,11 @@ EPISODE_FIELDS = frozenset(
         *BOOLEAN_FIELDS,
         *CHOICE_FIELDS,
         *TEXT_FIELDS,
+        LEGACY_ASLEEP,
     }
 )
 # Fields a change to a running seizure may set (its start is fixed when it is created).
-CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds"}
+CHANGEABLE_FIELDS = EPISODE_FIELDS - {"started_at", "in_progress", "ended_at", "duration_seconds", LEGACY_ASLEEP}
 KINDS = ("episode", "form", "tally", "undo", "confirm", "uncountable", "rescue", "dose")
 DOSE_FIELDS = frozenset({"medicine", "scheduled_at", "status", "given_at", "given_at_local", "reason"})
 # Form fields the past-seizure form's entry carries as typed; the key comes from the entry.
@@ -191,6 +198,17 @@ def _changes(data: dict, fields: frozenset | set) -> dict[str, Any]:
     return changes
 
 
+def _legacy_onset(data: dict, changes: dict[str, Any]) -> None:
+    """An entry queued before the onset state existed may carry "asleep when it began": true
+    is onset "asleep" (unless the entry names an onset itself); false said nothing."""
+    if LEGACY_ASLEEP not in data:
+        return
+    if not isinstance(data[LEGACY_ASLEEP], bool):
+        raise _error(LEGACY_ASLEEP, _("Use true or false."))
+    if data[LEGACY_ASLEEP] and "onset" not in changes:
+        changes["onset"] = Onset.ASLEEP
+
+
 def _ending(data: dict) -> dict[str, Any]:
     """How long the seizure lasted: given (null when not known), or when it ended."""
     if "duration_seconds" in data:
@@ -241,6 +259,7 @@ def save_entry(child: Child, user: User, data: Any) -> Outcome:
 def _episode(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
     _only(data, EPISODE_FIELDS, "episode")
     changes = _changes(data, CHANGEABLE_FIELDS)
+    _legacy_onset(data, changes)
     existing = recording.stored(child, key)
     if existing is not None:
         ending = {} if _in_progress(data, True) else _ending(data)
@@ -268,8 +287,11 @@ def _form(child: Child, user: User, data: dict, key: UUID) -> recording.Saved:
         raise _error("fields", _("The form’s fields could not be read."))
     posted = QueryDict(mutable=True)
     for name, value in fields.items():
-        if name not in IGNORED_FORM_FIELDS:
+        if name not in IGNORED_FORM_FIELDS | {LEGACY_ASLEEP}:
             posted[name] = value
+    # The form's old "asleep when it began" box, ticked, on a form queued before the change.
+    if fields.get(LEGACY_ASLEEP) and not fields.get("onset"):
+        posted["onset"] = Onset.ASLEEP
     form = EpisodeForm(posted, child=child, instance=Episode(child=child))
     result = recording.save_past(child, user, key=key, form=form)
     if result is None:

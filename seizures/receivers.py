@@ -6,6 +6,7 @@ from caregiver.models import Child, User
 from seizures.demo import seed_history
 from seizures.models import (
     DayConfirmation,
+    DayNote,
     Dose,
     DoseVersion,
     Episode,
@@ -38,6 +39,8 @@ def episode_record(episode: Episode) -> dict:
         "signs": signs,
         "observations": {key: getattr(episode, key) for key in OBSERVATION_KEYS}
         | {"colour_change": episode.colour_change or None},
+        "onset": episode.onset,
+        "seizure_type": episode.seizure_type or None,
         "migration_path": episode.path,
         "migrated": episode.migrated,
         "rescue_medicine": episode.rescue_medicine,
@@ -75,11 +78,12 @@ def export_treatments(sender, child: Child, **kwargs) -> tuple[str, list[dict]]:
 
 
 def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
-    """The days confirmed as recorded, the ranges marked as not recorded and the periods too
-    frequent to count."""
+    """The days confirmed as recorded, the ranges marked as not recorded, the periods too
+    frequent to count and the day notes."""
     confirmations = DayConfirmation.objects.filter(child=child).select_related("confirmed_by").order_by("confirmed_on")
     ranges = NotRecordedRange.objects.filter(child=child).order_by("started_on", "pk")
     periods = UncountablePeriod.objects.for_child(child).select_related("created_by").order_by("started_at")
+    notes = DayNote.objects.for_child(child).select_related("created_by").order_by("noted_on", "pk")
     return "diary_days", {
         "confirmed": [
             {
@@ -109,6 +113,18 @@ def export_diary_days(sender, child: Child, **kwargs) -> tuple[str, dict]:
                 "marked_by": p.created_by.email if p.created_by else None,
             }
             for p in periods
+        ],
+        "notes": [
+            {
+                "id": str(n.public_id),
+                "day": n.noted_on.isoformat(),
+                "kind": n.kind,
+                "temperature_c": str(n.temperature_c) if n.temperature_c is not None else None,
+                "text": n.text,
+                "written_by": n.created_by.email if n.created_by else None,
+                "created_at": _iso(n.created_at),
+            }
+            for n in notes
         ],
     }
 

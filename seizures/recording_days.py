@@ -1,7 +1,8 @@
 """The write side for the diary's days, beside `seizures.recording` (same rules: the child
 comes from `caregiver.access.child_for`, each change is audited in its own transaction, and
 what the phone sends is saved once by its client UUID): confirming that a day is recorded,
-the owners' not-recorded ranges, and the periods too frequent to count."""
+the owners' not-recorded ranges, the periods too frequent to count, and day notes (an illness,
+a vaccination, missed sleep)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from caregiver import audit
 from caregiver.models import Child, User
-from seizures.forms import NotRecordedForm, UncountableForm
-from seizures.models import MAX_UNCOUNTABLE, DayConfirmation, NotRecordedRange, UncountablePeriod
+from seizures.forms import DayNoteForm, NotRecordedForm, UncountableForm
+from seizures.models import MAX_UNCOUNTABLE, DayConfirmation, DayNote, NotRecordedRange, UncountablePeriod
 from seizures.recording import ClientUUIDConflict
 
 
@@ -260,3 +261,50 @@ def delete_uncountable(child: Child, user: User, period_id: UUID) -> None:
 def period_for(child: Child, period_id: UUID) -> UncountablePeriod:
     """One of the child's periods; 404 for any other (read-only: for the edit form)."""
     return get_object_or_404(UncountablePeriod.objects.for_child(child), public_id=period_id)
+
+
+# --- Day notes --------------------------------------------------------------------------------
+@dataclass
+class Noted:
+    """The note, and whether this call made it (a repeat with the same key gets it back)."""
+
+    note: DayNote
+    created: bool = False
+
+
+def _note_by_key(child: Child, key: UUID) -> DayNote | None:
+    note = DayNote.objects.filter(client_uuid=key).first()
+    if note is not None and note.child_id != child.pk:
+        raise ClientUUIDConflict
+    return note
+
+
+def add_day_note(child: Child, user: User, form: DayNoteForm) -> Noted:
+    """Saves the note of a valid DayNoteForm made for `child`, once per client UUID: a repeat
+    gets the stored note back. ClientUUIDConflict when the key is another child's."""
+    key = form.cleaned_data["client_uuid"]
+    existing = _note_by_key(child, key)
+    if existing is not None:
+        return Noted(existing)
+    note = form.save(commit=False)
+    note.created_by = user
+    note.client_uuid = key
+    try:
+        with transaction.atomic():
+            note.save()
+            audit.record(user, "create", child=child, obj=note, summary=f"Noted {note.kind} on {note.noted_on}")
+    except IntegrityError:
+        # The same note sent twice at once: the loser reads the winner.
+        existing = _note_by_key(child, key)
+        if existing is None:
+            raise
+        return Noted(existing)
+    return Noted(note, created=True)
+
+
+def delete_day_note(child: Child, user: User, note_id: UUID) -> None:
+    """Removes one of the child's notes (404 when it is none of theirs)."""
+    with transaction.atomic():
+        note = get_object_or_404(DayNote.objects.filter(child=child).select_for_update(), public_id=note_id)
+        audit.record(user, "delete", child=child, obj=note, summary=f"Removed the {note.kind} note on {note.noted_on}")
+        note.delete()

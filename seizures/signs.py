@@ -138,12 +138,53 @@ class Observation:
 OBSERVATIONS: tuple[Observation, ...] = (
     Observation("stillness", _("Sudden stillness or staring"), _("Stopped moving or stared, unresponsive.")),
     Observation("feed_interrupted", _("Feed interrupted"), _("The seizure stopped a feed.")),
-    Observation("asleep_at_onset", _("Asleep when it began"), _("The child was asleep at the start.")),
     Observation("subtle", _("Subtle — not sure it was a seizure"), _("Logged to be safe; may not be a seizure.")),
     Observation("seen_on_eeg", _("Seen on EEG in hospital"), _("Confirmed on an EEG recording.")),
 )
 OBSERVATION_KEYS: tuple[str, ...] = tuple(o.key for o in OBSERVATIONS)
 COLOUR_FIELD = "colour_change"
+
+
+class Onset(models.TextChoices):
+    """What the child was doing when the seizure began: clinicians weigh seizures from sleep
+    apart, and a pattern around feeds can point to a cause."""
+
+    AWAKE = "awake", _("Awake")
+    ASLEEP = "asleep", _("Asleep")
+    FEEDING = "feeding", _("Feeding")
+    UNKNOWN = "unknown", _("Not known")
+
+
+ONSET_FIELD = "onset"
+
+
+class SeizureType(models.TextChoices):
+    """The ILAE 2017 basic seizure types a parent can tell apart, optional on every seizure."""
+
+    FOCAL_MOTOR = "focal_motor", _("Focal motor")
+    FOCAL_NON_MOTOR = "focal_non_motor", _("Focal non-motor")
+    FOCAL_TO_BILATERAL = "focal_to_bilateral", _("Focal to bilateral tonic-clonic")
+    SPASMS = "epileptic_spasms", _("Epileptic spasms")
+    UNKNOWN = "unknown", _("Not sure")
+
+
+# One short line each, in words a parent uses, shown beside the choice.
+SEIZURE_TYPE_HELP: dict[str, Promise] = {
+    SeizureType.FOCAL_MOTOR: _(
+        "Starts in one part of the body with movement: jerking, stiffening, twitching, the head or eyes turning."
+    ),
+    SeizureType.FOCAL_NON_MOTOR: _(
+        "Starts in one place without movement you can see: staring, going still, "
+        "flushing, a change in breathing or colour."
+    ),
+    SeizureType.FOCAL_TO_BILATERAL: _("Starts on one side, then spreads to both: the whole body stiffens, then jerks."),
+    SeizureType.SPASMS: _(
+        "Sudden brief bends or stiffenings of the body, arms or legs, often in runs, often on "
+        "waking. Spasms can appear later in this disease and change the treatment: tell the "
+        "clinician."
+    ),
+    SeizureType.UNKNOWN: _("You could not tell: that is fine, the signs you ticked help the clinician decide."),
+}
 
 
 class Region(models.TextChoices):

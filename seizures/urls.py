@@ -9,6 +9,7 @@ from seizures.views import (
     home,
     imports,
     medicines,
+    notes,
     outbox,
     plan,
     tally,
@@ -25,6 +26,7 @@ TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
 UNCOUNTABLE = "c/<uuid:child_id>/too-frequent/"
 MEDICINE = "c/<uuid:child_id>/medicines/<uuid:medicine_id>/"
+NOTES = "c/<uuid:child_id>/notes/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -74,6 +76,9 @@ urlpatterns = [
     path("c/<uuid:child_id>/plan/history/", plan.plan_history, name="plan-history"),
     path("c/<uuid:child_id>/plan/print/", plan.plan_print, name="plan-print"),
     path("c/<uuid:child_id>/rescue/", plan.rescue_give, name="rescue-give"),
+    path(NOTES, notes.notes, name="notes"),
+    path(NOTES + "new/", notes.note_add, name="note-add"),
+    path(NOTES + "<uuid:note_id>/delete/", notes.note_delete, name="note-delete"),
     path("c/<uuid:child_id>/charts/", reports.charts, name="charts"),
     path("c/<uuid:child_id>/report/", reports.report, name="report"),
     path("c/<uuid:child_id>/export.csv", reports.export_csv, name="export-csv"),

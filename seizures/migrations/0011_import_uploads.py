@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('caregiver', '0002_device_tokens'),
-        ('seizures', '0009_medicines'),
+        ('seizures', '0008_context'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -36,6 +36,14 @@ class Band:
     last: date
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A day note on the frequency chart: its day and what it says."""
+
+    on: date
+    label: str
+
+
 def _escape(text: str) -> str:
     """Text for plotly.js to show as written. Only & < > are replaced: plotly.js's tags need
     `<`, and it decodes &amp; &lt; &gt; but would show &quot; as typed."""
@@ -125,14 +133,16 @@ def frequency(
     bands: list[Band],
     labels: dict[str, str],
     uncountable: list[Band] = (),
+    markers: list[Marker] = (),
 ) -> dict:
     """Seizures per period as bars, with the 7- and 28-day rolling averages of the daily count
-    as lines, treatments as bands, and the days of periods too frequent to count
-    (`uncountable`) shaded. Under weekly or monthly bars the averages are on a
+    as lines, treatments as bands, the days of periods too frequent to count (`uncountable`)
+    shaded, and day notes as markers on the baseline (each day's notes in its hover text).
+    Under weekly or monthly bars the averages are on a
     second axis (they are per day) and drawn once a week, ending on the last day: a phone
     cannot show a thousand points, and a tenth of them is a tenth of the JSON.
     `days` and each `rolling` list run day by day. `labels`: "bars", "axis", "rolling7",
-    "rolling28" and "rolling_axis"."""
+    "rolling28", "rolling_axis" and, with markers, "notes"."""
     labels = _escaped(labels)
     traces = [
         _trace(
@@ -152,6 +162,18 @@ def frequency(
                 line={"width": 2.5 if window == 28 else 1.5}, hovertemplate="%{y:.1f}<extra></extra>",
             )
         )  # fmt: skip
+    if markers:
+        by_day: dict[date, list[str]] = {}
+        for marker in markers:
+            by_day.setdefault(marker.on, []).append(_escape(marker.label))
+        traces.append(
+            _trace(
+                "scatter", x=[day.isoformat() for day in by_day], y=[0] * len(by_day), name=labels["notes"],
+                mode="markers", marker={"symbol": "diamond", "size": 12, "line": {"width": 1}}, cliponaxis=False,
+                xperiod=PERIODS["day"], xperiodalignment="middle",
+                text=["<br>".join(texts) for texts in by_day.values()], hovertemplate="%{text}<extra></extra>",
+            )
+        )  # fmt: skip
     extra = {"yaxis": {"title": {"text": labels["axis"]}}, **_bands(bands)}
     if uncountable:
         extra["shapes"] = _uncountable(list(uncountable)) + extra.get("shapes", [])
@@ -165,6 +187,22 @@ def frequency(
         }  # fmt: skip
         extra["margin"] = extra.get("margin", {}) | {"r": 52}
     return _figure(traces, **extra)
+
+
+def onsets(*, granularity: str, starts: list[date], counts: dict[str, list[int | None]], labels: dict) -> dict:
+    """Seizures per period stacked by what the child was doing as each began; gaps where no
+    day was recorded. `counts` and `labels` share keys; `labels["axis"]` names the y axis."""
+    labels = _escaped(labels)
+    x, period = _x(starts, granularity), PERIODS[granularity]
+    traces = [
+        _trace(
+            "bar", **x, y=values, name=labels[key], xperiod=period, xperiodalignment="middle",
+            hovertemplate="%{y}<extra></extra>",
+        )
+        for key, values in counts.items()
+    ]  # fmt: skip
+    # Stacked bars list their legend bottom-up by default; the choices' order reads better.
+    return _figure(traces, barmode="stack", legend={"traceorder": "normal"}, yaxis={"title": {"text": labels["axis"]}})
 
 
 def durations(

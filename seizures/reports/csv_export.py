@@ -33,7 +33,8 @@ BOM = "\ufeff"
 FORMULA = re.compile(r"[\t\r]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 SIGN_COLUMNS = [name for sign in SIGNS for name in (sign.key, sign.side_field, sign.limb_field) if name]
 # Stored values written as they are: yes/no as 1/0, choices as their keys.
-STORED = ["in_progress", *SIGN_COLUMNS, COLOUR_FIELD, *OBSERVATION_KEYS, "migrated"]
+# The onset state and seizure type sit with the signs they describe.
+STORED = ["in_progress", *SIGN_COLUMNS, COLOUR_FIELD, *OBSERVATION_KEYS, "onset", "seizure_type", "migrated"]
 HEADER = [
     "episode_id",
     "started_at",

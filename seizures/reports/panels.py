@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from seizures.coverage import Span
-from seizures.models import Treatment
+from seizures.models import DayNote, Treatment
 from seizures.reports import charts
 from seizures.reports.periods import Granularity, Period
-from seizures.reports.stats import Bucket, Effect, Summary
-from seizures.signs import SIGN_KEYS, SIGNS, Side
+from seizures.reports.stats import Bucket, Effect, Summary, bucket_start
+from seizures.signs import SIGN_KEYS, SIGNS, Onset, SeizureType, Side
 from seizures.templatetags.seizures import duration
 
 WEEKDAYS = [
@@ -248,8 +248,23 @@ def _unit(granularity: str) -> str:
     return {Granularity.DAY: _("day"), Granularity.WEEK: _("week"), Granularity.MONTH: _("month")}[granularity]
 
 
-def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]) -> Chart:
+def _notes_by_bucket(summary: Summary, notes: list[DayNote]) -> list[str]:
+    """Each bucket's day notes in a few words ("" for none), for the frequency table."""
+    origins = {bucket.origin: n for n, bucket in enumerate(summary.buckets)}
+    texts: list[list[str]] = [[] for _bucket in summary.buckets]
+    for note in notes:
+        at = origins.get(bucket_start(note.noted_on, summary.period.granularity))
+        if at is not None:
+            day = "" if summary.period.granularity == Granularity.DAY else f"{day_label(note.noted_on)}: "
+            texts[at].append(day + note.label)
+    return ["; ".join(t) for t in texts]
+
+
+def frequency_chart(
+    summary: Summary, names: list[str], bands: list[charts.Band], notes: list[DayNote] | None = None
+) -> Chart:
     period, buckets, whole = summary.period, summary.buckets, summary.whole
+    notes = notes or []
     unit = _unit(period.granularity)
     figure = charts.frequency(
         granularity=period.granularity,
@@ -266,7 +281,9 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
             "rolling7": _("7-day average"),
             "rolling28": _("28-day average"),
             "rolling_axis": _("Average per day"),
+            "notes": _("Day notes"),
         },
+        markers=[charts.Marker(note.noted_on, f"{day_label(note.noted_on)}: {note.label}") for note in notes],
     )
     if whole.count:
         busiest_at = max(range(len(buckets)), key=lambda n: buckets[n].count)
@@ -287,25 +304,33 @@ def frequency_chart(summary: Summary, names: list[str], bands: list[charts.Band]
         text = _("No seizures were logged in this period.")
     else:
         text = _("No day of this period was recorded, so there is nothing to count.")
+    if notes:
+        text += " " + ngettext(
+            "%(n)s day note is marked on the chart.", "%(n)s day notes are marked on the chart.", len(notes)
+        ) % {"n": f"{len(notes):,}"}
     text = _with_coverage(whole, text)
     if extra := uncountable_text(summary.uncountable):
         text = f"{text} {extra}"
+    noted = _notes_by_bucket(summary, notes)
     if period.granularity == Granularity.DAY:
-        headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average")]
+        headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average"), _("Day notes")]
         rows = [
-            [name, _day_cell(summary, b), _maybe(r7), _maybe(r28)]
-            for name, b, r7, r28 in zip(names, buckets, summary.rolling[7], summary.rolling[28], strict=True)
+            [name, _day_cell(summary, b), _maybe(r7), _maybe(r28), note]
+            for name, b, r7, r28, note in zip(
+                names, buckets, summary.rolling[7], summary.rolling[28], noted, strict=True
+            )
         ]
     else:
-        headers = [_("Period"), _("Days recorded"), _("Seizures"), _("Average per recorded day")]
+        headers = [_("Period"), _("Days recorded"), _("Seizures"), _("Average per recorded day"), _("Day notes")]
         rows = [
             [
                 name,
                 _("%(recorded)s of %(n)s") % {"recorded": b.recorded, "n": b.days},
                 _day_cell(summary, b),
                 _maybe(None if b.per_day is None else round(b.per_day, 1)),
+                note,
             ]
-            for name, b in zip(names, buckets, strict=True)
+            for name, b, note in zip(names, buckets, noted, strict=True)
         ]
     return Chart(
         "frequency",
@@ -346,6 +371,57 @@ def _trend(summary: Summary) -> str:
             % words
         )
     return _("The 28-day average went from %(first)s to %(last)s a day.") % words
+
+
+def onset_parts(counts: dict[str, int]) -> list[str]:
+    """ "awake 12 (40%)" for each onset state, in the choices' order; shares of all seizures."""
+    total = sum(counts.values())
+    labels = dict(Onset.choices)
+    return [
+        f"{str(labels[key]).lower()} {n:,} ({_percent(100 * n / total if total else None)})"
+        for key, n in counts.items()
+    ]
+
+
+def type_parts(counts: dict[str, int]) -> list[str]:
+    """ "focal motor 12" for each seizure type given at least once, in the choices' order."""
+    return [f"{str(SeizureType(key).label).lower()} {n:,}" for key, n in counts.items() if n]
+
+
+def onset_chart(summary: Summary, names: list[str]) -> Chart:
+    period, buckets, whole = summary.period, summary.buckets, summary.whole
+    labels = dict(Onset.choices)
+    keys = list(summary.onset_counts)
+    figure = charts.onsets(
+        granularity=period.granularity,
+        starts=[b.origin for b in buckets],
+        counts={key: [b.onsets[n] if b.recorded else None for b in buckets] for n, key in enumerate(keys)},
+        labels={key: str(labels[key]) for key in keys} | {"axis": _("Seizures")},
+    )
+    if whole.count:
+        text = _("When each seizure began, the child was: %(parts)s.") % {
+            "parts": ", ".join(onset_parts(summary.onset_counts))
+        }
+    elif whole.recorded:
+        text = _("No seizures were logged in this period.")
+    else:
+        text = _("No day of this period was recorded, so there is nothing to count.")
+    text = _with_coverage(whole, text)
+    rows = [
+        [name, *(f"{n:,}" if b.recorded else _("not recorded") for n in b.onsets)]
+        for name, b in zip(names, buckets, strict=True)
+    ]
+    return Chart(
+        "onset",
+        _("Awake or asleep"),
+        text,
+        figure,
+        Table(
+            _("Seizures by what the child was doing as each began"),
+            [_("Period"), *(str(labels[key]) for key in keys)],
+            rows,
+        ),
+    )
 
 
 def duration_chart(summary: Summary, names: list[str]) -> Chart:
@@ -524,13 +600,14 @@ def bands(treatments: list[Treatment], period: Period) -> list[charts.Band]:
     return out
 
 
-def all_charts(summary: Summary, treatments: list[Treatment]) -> list[Chart]:
+def all_charts(summary: Summary, treatments: list[Treatment], notes: list[DayNote] | None = None) -> list[Chart]:
     names = [bucket_label(bucket, summary.period.granularity) for bucket in summary.buckets]
     return [
-        frequency_chart(summary, names, bands(treatments, summary.period)),
+        frequency_chart(summary, names, bands(treatments, summary.period), notes),
         duration_chart(summary, names),
         burden_chart(summary, names),
         signs_chart(summary, names),
+        onset_chart(summary, names),
         time_of_day_chart(summary),
     ]
 
@@ -589,4 +666,24 @@ def sign_rows(summary: Summary) -> list[SignRow]:
             )
         rows.append(SignRow(str(sign.label), count, _percent(whole.share(count)), split))
     rows.append(SignRow(_("Migrated during the seizure"), whole.migrated, _percent(whole.share(whole.migrated)), ""))
+    return rows
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    label: str
+    count: int
+    share: str
+
+
+def type_rows(summary: Summary) -> list[TypeRow]:
+    """For the report: how many seizures of the recorded days had each type, with the share
+    of those given a type, and how many had none given."""
+    counts = summary.type_counts
+    typed = sum(counts.values())
+    rows = [
+        TypeRow(str(SeizureType(key).label), n, _percent(100 * n / typed if typed else None))
+        for key, n in counts.items()
+    ]
+    rows.append(TypeRow(_("No type given"), summary.whole.count - typed, "—"))
     return rows

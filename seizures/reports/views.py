@@ -25,7 +25,7 @@ from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
 from seizures import dues
-from seizures.models import Episode, Treatment, Weight
+from seizures.models import DayNote, Episode, Treatment, Weight
 from seizures.queries import current_plan, last_seizure
 from seizures.reports import csv_doses, csv_export, fhir, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
@@ -92,16 +92,21 @@ def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -
 
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
-    """Statistics, figures and the treatment table for `period`: eight queries at most (the
-    treatment windows need three more only when some fall outside the summarised days)."""
+    """Statistics, figures, the treatment table and the day notes for `period`: nine queries
+    at most (the treatment windows need three more only when some fall outside the summarised
+    days)."""
     summary = stats.summarise(child, period, began_on=began_on, report=report)
     treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))
+    notes = list(DayNote.objects.for_child(child).between(period.start, period.end))
     effects = stats.treatment_effects(
         child, treatments, began_on=began_on, today=today, counted=summary.counted, coverage=summary.coverage
     )
     return {
         "summary": summary,
-        "charts": panels.all_charts(summary, treatments),
+        "charts": panels.all_charts(summary, treatments, notes),
+        "day_notes": notes,
+        "onset_parts": panels.onset_parts(summary.onset_counts),
+        "type_parts": panels.type_parts(summary.type_counts),
         "effects": panels.effect_rows(effects),
         "window_recorded_days": settings.WINDOW_RECORDED_DAYS,
         "period_label": panels.period_label(period),
@@ -140,6 +145,7 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
         context["episodes_limit"] = REPORT_EPISODES
         context["signs"] = panels.sign_rows(context["summary"])
         context["uncountable"] = panels.uncountable_rows(context["summary"], child.zone)
+        context["types"] = panels.type_rows(context["summary"])
         context["entry_times"] = stats.entry_times(child, start, end)
         context["entry_delay"] = panels.delay_text(context["entry_times"].median)
         context["last_seizure"] = last_seizure(child)

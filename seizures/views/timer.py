@@ -29,9 +29,11 @@ from seizures.signs import (
     COLOUR_FIELD,
     MAX_PATH_STEPS,
     OBSERVATIONS,
+    ONSET_FIELD,
     SIGNS,
     Colour,
     Limb,
+    Onset,
     Region,
     Side,
     signs_article_url,
@@ -106,6 +108,7 @@ def timer_context(child: Child, episode: Episode, *, shell: bool = False, key: U
         "signs_url": signs_article_url(),
         "observations": [{"obs": o, "on": getattr(episode, o.key)} for o in OBSERVATIONS],
         "colours": Colour.choices,
+        "onsets": Onset.choices,
         "sides": Side.choices,
         "limbs": Limb.choices,
         "regions": Region.choices,
@@ -196,7 +199,8 @@ def episode_set(request: AuthedRequest, child_id: UUID, episode_id: UUID) -> Htt
     episode = recording.set_value(child, request.user, episode_id, name, value)
     sign = next((s for s in SIGNS if name in (s.key, s.side_field, s.limb_field)), None)
     if sign is None:
-        return _fragment(request, child, episode, "colour" if name == COLOUR_FIELD else "observations")
+        partial = {COLOUR_FIELD: "colour", ONSET_FIELD: "onset"}.get(name, "observations")
+        return _fragment(request, child, episode, partial)
     group = next(g for g in sign_groups(episode) if g["sign"] is sign)
     return _fragment(request, child, episode, "sign_group", group=group)
 

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False, "device_scale_factor": 1}
 SIZES = {"phone": {}, "small phone": {"viewport": {"width": 360, "height": 740}}, "desktop": DESKTOP}
-CHARTS = 5
+CHARTS = 6
 
 
 @pytest.fixture

@@ -93,3 +93,12 @@ def test_undo_last_takes_back_the_newest_tap_not_yet_taken_back(rules) -> None:
     assert rules("lastTap", phone, [], server)["key"] == "p1"
     assert rules("lastTap", phone, ["p1"], server)["key"] == "s1"
     assert rules("lastTap", phone, ["p1", "s1", "p2"], server) is None
+
+
+def test_a_form_queued_with_the_old_asleep_box_reopens_with_onset_asleep(rules) -> None:
+    assert rules("currentFormFields", {"started_at": "2026-05-01T14:30", "asleep_at_onset": "on"}) == {
+        "started_at": "2026-05-01T14:30",
+        "onset": "asleep",
+    }
+    assert rules("currentFormFields", {"asleep_at_onset": "on", "onset": "feeding"}) == {"onset": "feeding"}
+    assert rules("currentFormFields", {"onset": "awake"}) == {"onset": "awake"}

@@ -21,6 +21,7 @@ from tests.support.factories import (
     make_medicine,
     make_plan,
     make_treatment,
+    sweep_day_note,
     sweep_medicine,
     sweep_not_recorded,
     sweep_uncountable,
@@ -143,6 +144,9 @@ WRITES = {
     "seizures:dose-record": (_due_medicine, lambda c, o: {
         "medicine": str(o["medicine"].public_id), "scheduled_at": o["due"].isoformat(), "status": "given",
         "client_uuid": str(uuid4())}, "create"),
+    "seizures:note-add": (lambda c, u: {}, lambda c, o: {
+        "client_uuid": str(uuid4()), "noted_on": "2026-04-02", "kind": "illness", "temperature_c": "38.2"}, "create"),
+    "seizures:note-delete": (lambda c, u: {"note_id": sweep_day_note(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
 # Routes that take one JSON entry rather than a form (the phone's outbox).
 JSON_ROUTES = {"seizures:sync"}

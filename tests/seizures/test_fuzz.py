@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent
 from seizures.models import Episode
-from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Limb, Region, Side
+from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Limb, Onset, Region, SeizureType, Side
 from tests.conftest import htmx_headers
 from tests.support.factories import make_episode
 from tests.support.fuzz import examples
@@ -33,7 +33,10 @@ datetimes = st.one_of(
     st.sampled_from(["2026-05-01T14:30", "2026-03-29T02:30", "0001-01-01T00:00", "9999-12-31T23:59", ""]),
 )
 numbers = st.one_of(text, st.integers(-(10**12), 10**12).map(str), st.sampled_from(["", "0", "59", "60", "1440"]))
-choice = st.one_of(text, st.sampled_from([*Side.values, *Limb.values, *Region.values, "on", "off", ""]))
+choice = st.one_of(
+    text,
+    st.sampled_from([*Side.values, *Limb.values, *Region.values, *Onset.values, *SeizureType.values, "on", "off", ""]),
+)
 form_data = st.fixed_dictionaries(
     {},
     optional={
@@ -49,6 +52,8 @@ form_data = st.fixed_dictionaries(
         "jerking_side": choice,
         "jerking_limb": choice,
         "colour_change": choice,
+        "onset": choice,
+        "seizure_type": choice,
         "version": numbers,
         **dict.fromkeys((*SIGN_KEYS, *OBSERVATION_KEYS), choice),
         **{f"path_{n}": choice for n in range(1, 8)},

@@ -51,16 +51,16 @@ def history(child):
 
 
 # --- What the pages show ----------------------------------------------------------------------
-def test_chart_page_draws_five_charts_each_with_a_summary_and_a_table(owner_client, history) -> None:
+def test_chart_page_draws_six_charts_each_with_a_summary_and_a_table(owner_client, history) -> None:
     response = owner_client.get(url("charts", history))
     assert response.status_code == 200
     drawn = figures(response)
-    assert list(drawn) == ["frequency", "duration", "burden", "signs", "time-of-day"]
+    assert list(drawn) == ["frequency", "duration", "burden", "signs", "onset", "time-of-day"]
     assert all(figure["data"] for figure in drawn.values())
     html = response.content.decode()
-    assert html.count('class="chart-summary"') == 5 and html.count('<details class="chart-table">') == 5
+    assert html.count('class="chart-summary"') == 6 and html.count('<details class="chart-table">') == 6
     # The history has entries on every one of the 90 days: every summary says so.
-    assert html.count("90 of 90 days recorded.") == 5 and "307 seizures on the recorded days" in html
+    assert html.count("90 of 90 days recorded.") == 6 and "307 seizures on the recorded days" in html
     assert "Quinidine" in html  # the band, and the before-and-after table
     assert "vendor/plotly.min.js" in html and 'id="plotly.js-style-global"' in html
 
@@ -90,7 +90,7 @@ def test_htmx_gets_the_chart_panel_alone_with_a_status_for_screen_readers(owner_
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div id="chart-panel"')
     assert 'id="chart-status"' in html and 'hx-swap-oob="true"' in html
-    assert len(figures(response)) == 5
+    assert len(figures(response)) == 6
 
 
 def test_a_period_reaching_before_the_diary_starts_where_the_diary_does(owner_client, child) -> None:
@@ -131,9 +131,9 @@ def test_report_has_the_child_the_period_the_date_and_every_section(owner_client
     html = owner_client.get(url("report", history, period="30d")).content.decode()
     assert "Seizure report: Robin" in html
     assert "22 Oct 2026 to 20 Nov 2026" in html and "printed 20 Nov 2026 12:00" in html
-    for section in ("Summary", "Treatments", "Charts", "Seizures"):
+    for section in ("Summary", "Day notes", "Treatments", "Charts", "Seizures"):
         assert f">{section}</h2>" in html
-    assert html.count("chart-plot chart-plot-") == 5
+    assert html.count("chart-plot chart-plot-") == 6
     assert "Rescue medicine given" in html and "Migrated during the seizure" in html
 
 

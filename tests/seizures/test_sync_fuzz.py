@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from caregiver.models import AuditEvent
 from seizures.models import Episode, JoinedStart
-from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Colour, Limb, Region, Side
+from seizures.signs import OBSERVATION_KEYS, SIGN_KEYS, Colour, Limb, Onset, Region, SeizureType, Side
 from tests.support.factories import make_episode
 from tests.support.fuzz import examples
 
@@ -32,7 +32,9 @@ moments = st.one_of(
     st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
     st.sampled_from(["2026-05-01T10:00:00Z", "2026-11-27T10:00:00+00:00", "0001-01-01T00:00:00Z", "2026-05-01T10:00"]),
 )
-choice = st.one_of(scalars, st.sampled_from([*Side.values, *Limb.values, *Colour.values, ""]))
+choice = st.one_of(
+    scalars, st.sampled_from([*Side.values, *Limb.values, *Colour.values, *Onset.values, *SeizureType.values, ""])
+)
 steps = st.lists(
     st.one_of(
         any_json,
@@ -59,8 +61,9 @@ entries = st.fixed_dictionaries(
         "rescue_given_at": st.one_of(st.none(), moments),
         "notes": st.one_of(text, any_json),
         "fields": st.one_of(st.dictionaries(text, text, max_size=6), any_json),
-        **dict.fromkeys((*SIGN_KEYS, *OBSERVATION_KEYS), st.one_of(st.booleans(), any_json)),
-        **dict.fromkeys(("eye_side", "jerking_side", "jerking_limb", "colour_change"), choice),
+        # asleep_at_onset: what phones queued before the onset state replaced it.
+        **dict.fromkeys((*SIGN_KEYS, *OBSERVATION_KEYS, "asleep_at_onset"), st.one_of(st.booleans(), any_json)),
+        **dict.fromkeys(("eye_side", "jerking_side", "jerking_limb", "colour_change", "onset", "seizure_type"), choice),
     },
 )
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from caregiver.models import Child, User
 from seizures import recording_plan
 from seizures.models import (
+    DayNote,
+    DayNoteKind,
     DoseVersion,
     Episode,
     Medicine,
@@ -131,3 +133,11 @@ def sweep_medicine(child: Child, user: User):
 
 def sweep_weight(child: Child, user: User):
     return Weight.objects.create(child=child, measured_on=date(2026, 4, 1), kg=Decimal("4.2"), logged_by=user).public_id
+
+
+def make_day_note(child: Child, noted_on: date, kind: str = DayNoteKind.ILLNESS, **fields) -> DayNote:
+    return DayNote.objects.create(child=child, noted_on=noted_on, kind=kind, **fields)
+
+
+def sweep_day_note(child: Child, user: User):
+    return make_day_note(child, date(2026, 4, 2), created_by=user).public_id

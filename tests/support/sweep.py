@@ -12,6 +12,7 @@ from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
 from seizures.models import ImportUpload
 from tests.support.factories import (
+    sweep_day_note,
     sweep_episode,
     sweep_medicine,
     sweep_not_recorded,
@@ -53,4 +54,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "period_id": sweep_uncountable,
     "medicine_id": sweep_medicine,
     "weight_id": sweep_weight,
+    "note_id": sweep_day_note,
 }

@@ -13,10 +13,12 @@ from django.db.models import Min
 
 from caregiver.models import Child
 from seizures.models import Episode, local_midnight
-from seizures.signs import SIGN_KEYS, SIGNS, Side
+from seizures.signs import SIGN_KEYS, SIGNS, Onset, SeizureType, Side
 
 SIDED = tuple(sign for sign in SIGNS if sign.side_field)
 SIDES = tuple(Side.values)
+ONSETS = tuple(Onset.values)
+TYPES = tuple(SeizureType.values)
 
 
 # --- Local time -----------------------------------------------------------------------------
@@ -101,6 +103,8 @@ class DayRow:
     signs: tuple[int, ...]  # in SIGN_KEYS order
     migrated: int
     durations: list[int]  # the known durations in seconds, in no order
+    onsets: tuple[int, ...] = ()  # in ONSETS order
+    types: tuple[int, ...] = ()  # in TYPES order (a seizure with no type given is in none)
     sides: tuple[int, ...] = ()  # for each sided sign, each Side, in order
     rescue: int = 0
     tallies: int = 0
@@ -114,6 +118,9 @@ def _aggregates(report: bool) -> list[str]:
         f"COUNT(*) FILTER (WHERE {any_detail})",
         *(f"COUNT(*) FILTER (WHERE e.{key})" for key in SIGN_KEYS),
         "COUNT(*) FILTER (WHERE e.migrated)",
+        # Onset states and types are the choices' own constants, never user input.
+        *(f"COUNT(*) FILTER (WHERE e.onset = '{onset}')" for onset in ONSETS),
+        *(f"COUNT(*) FILTER (WHERE e.seizure_type = '{kind}')" for kind in TYPES),
     ]
     if report:
         columns += [
@@ -195,7 +202,9 @@ def day_rows(
     part_values = iter(_day_values(child, [part for parts in days for part in parts], report))
     width = len(_aggregates(report))
     signs_at, migrated_at = 2, 2 + len(SIGN_KEYS)
-    sides_at = migrated_at + 1
+    onsets_at = migrated_at + 1
+    types_at = onsets_at + len(ONSETS)
+    sides_at = types_at + len(TYPES)
     rows = []
     for n, values in enumerate(_merged([next(part_values) for _part in parts], width) for parts in days):
         extra = {}
@@ -209,6 +218,8 @@ def day_rows(
                 detailed=values[1],
                 signs=tuple(values[signs_at:migrated_at]),
                 migrated=values[migrated_at],
+                onsets=tuple(values[onsets_at:types_at]),
+                types=tuple(values[types_at:sides_at]),
                 durations=values[-1] or [],
                 **extra,
             )

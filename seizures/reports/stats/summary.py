@@ -18,7 +18,7 @@ from itertools import accumulate, chain
 from caregiver.models import Child
 from seizures.coverage import Coverage, Span, load_coverage
 from seizures.reports.periods import Granularity, Period
-from seizures.reports.stats.days import SIDED, SIDES, DayRow, day_rows, hour_of_week
+from seizures.reports.stats.days import ONSETS, SIDED, SIDES, TYPES, DayRow, day_rows, hour_of_week
 from seizures.signs import SIGN_KEYS
 
 WINDOW_DAYS = 28  # the standard trial window: seizures per 28 days
@@ -41,6 +41,8 @@ class Bucket:
     detailed: int
     signs: tuple[int, ...]  # in SIGN_KEYS order
     migrated: int
+    onsets: tuple[int, ...]  # in ONSETS order
+    types: tuple[int, ...]  # in TYPES order
     known: int
     seconds: int
     longest: int | None
@@ -122,6 +124,16 @@ class Summary:
     def sign_counts(self) -> dict[str, int]:
         return dict(zip(SIGN_KEYS, self.whole.signs, strict=True))
 
+    @property
+    def onset_counts(self) -> dict[str, int]:
+        """Seizures of the recorded days by what the child was doing as each began."""
+        return dict(zip(ONSETS, self.whole.onsets, strict=True))
+
+    @property
+    def type_counts(self) -> dict[str, int]:
+        """Seizures of the recorded days by type; those with no type given are in none."""
+        return dict(zip(TYPES, self.whole.types, strict=True))
+
 
 def bucket_start(day: date, granularity: str) -> date:
     if granularity == Granularity.WEEK:
@@ -136,9 +148,16 @@ def _counts(parts: list[DayRow] | list[Bucket]) -> dict:
     return {
         "count": sum(p.count for p in parts),
         "detailed": sum(p.detailed for p in parts),
-        "signs": tuple(sum(column) for column in zip(*(p.signs for p in parts), strict=True)) or (0,) * len(SIGN_KEYS),
+        "signs": _columns(parts, "signs", len(SIGN_KEYS)),
         "migrated": sum(p.migrated for p in parts),
+        "onsets": _columns(parts, "onsets", len(ONSETS)),
+        "types": _columns(parts, "types", len(TYPES)),
     }
+
+
+def _columns(parts: list[DayRow] | list[Bucket], name: str, width: int) -> tuple[int, ...]:
+    """The tuples held under `name` by each part, summed column by column."""
+    return tuple(sum(column) for column in zip(*(getattr(p, name) for p in parts), strict=True)) or (0,) * width
 
 
 def _bucket(origin: date, rows: list[DayRow], recorded: list[DayRow], durations: list[int]) -> Bucket:

@@ -407,7 +407,7 @@
     var fix = new URLSearchParams(location.search).get("fix");
     var queued = fix && (await SL.outbox.list()).find(function (e) { return e.key === fix && e.kind === "form"; });
     if (queued) {
-      fillForm(form, queued.body.fields);
+      fillForm(form, SL.rules.currentFormFields(queued.body.fields));
       if (queued.error) showErrors(form, fieldErrors(queued.error));
     } else if (document.documentElement.dataset.served === "cache") {
       // The phone's copy of the form: a new key for this seizure, and "now" as the start.

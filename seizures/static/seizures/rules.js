@@ -64,6 +64,17 @@
     return taps[0] || null;
   }
 
+  // A past-seizure form queued before the onset state replaced the "asleep when it began" box,
+  // as the form now has it: the box ticked is onset "asleep" (as the server reads such an entry).
+  function currentFormFields(fields) {
+    var out = Object.assign({}, fields);
+    if (Object.prototype.hasOwnProperty.call(out, "asleep_at_onset")) {
+      if (out.asleep_at_onset && !out.onset) out.onset = "asleep";
+      delete out.asleep_at_onset;
+    }
+    return out;
+  }
+
   function pathFull(path, rules) {
     return path.length >= rules.max_path_steps;
   }
@@ -77,6 +88,7 @@
       durationSeconds: durationSeconds,
       todayCount: todayCount,
       lastTap: lastTap,
+      currentFormFields: currentFormFields,
     },
   });
 })();

@@ -54,6 +54,10 @@
       return false;
     }
     state.path = state.path || [];
+    // A record kept before the onset state replaced "asleep when it began" (its entries say
+    // the same to the server).
+    if (!state.onset) state.onset = state.asleep_at_onset ? "asleep" : "unknown";
+    delete state.asleep_at_onset;
     await SL.outbox.keepRecord({ key: key, child: config.child, state: state });
     var typed = root.querySelector("#rescue-medicine");
     if (typed) typed.value = state.rescue_medicine || "";
@@ -118,7 +122,7 @@
         press(form, state[form.dataset.field]);
       });
     });
-    root.querySelectorAll("#observations form[data-field], #colour form[data-field]").forEach(function (form) {
+    root.querySelectorAll("#observations form[data-field], #colour form[data-field], #onset form[data-field]").forEach(function (form) {
       if (form.classList.contains("choice-form")) press(form, state[form.dataset.field]);
       else toggle(form.querySelector("button"), !!state[form.dataset.field]);
     });
