@@ -63,18 +63,26 @@ class SeizureOut(Schema):
     duration_seconds: int | None
     in_progress: bool
     counted_with_plus_one: bool
-    signs: dict[str, bool | str]
+    onset: str = Field(description="awake, asleep, feeding or unknown: what the child was doing as it began.")
+    seizure_type: str = Field(description="An ILAE 2017 basic type, or empty when not given.")
+    signs: dict[str, bool | str] = Field(description="The signs seen, and their sides, limbs and colour.")
 
     @staticmethod
     def of(episode: Episode) -> SeizureOut:
-        signs = {name: getattr(episode, name) for name in TimerSetForm.BOOLEAN_FIELDS if getattr(episode, name)}
-        signs |= {name: getattr(episode, name) for name in TimerSetForm.CHOICE_FIELDS if getattr(episode, name)}
+        signs = {name: True for name in TimerSetForm.BOOLEAN_FIELDS if getattr(episode, name)}
+        signs |= {
+            name: getattr(episode, name)
+            for name in TimerSetForm.CHOICE_FIELDS
+            if name != "onset" and getattr(episode, name)
+        }
         return SeizureOut(
             id=episode.public_id,
             started_at=episode.started_at,
             duration_seconds=episode.duration_seconds,
             in_progress=episode.in_progress,
             counted_with_plus_one=episode.is_tally,
+            onset=episode.onset,
+            seizure_type=episode.seizure_type,
             signs=signs,
         )
 
@@ -96,8 +104,8 @@ class TallyIn(Schema):
 
 
 class SignIn(Schema):
-    sign: str = Field(description="A sign, side, limb or observation key, as in the CSV export.")
-    value: bool | str = Field(description="true/false for a sign; a side, limb or colour key otherwise.")
+    sign: str = Field(description="A sign, side, limb, observation or `onset`, named as in the CSV export.")
+    value: bool | str = Field(description="true/false for a sign; a side, limb, colour or onset key otherwise.")
 
 
 class Page(Schema):

@@ -44,6 +44,8 @@ TARGETS: tuple[Target, ...] = (
     Target("duration", _lazy("Duration (seconds, m:ss or h:mm:ss)"), "duration"),
     *_sign_targets(),
     Target(COLOUR_FIELD, _lazy("Colour change"), "choice"),
+    Target("onset", _lazy("What the child was doing as it began (awake, asleep, feeding)"), "choice"),
+    Target("seizure_type", _lazy("Seizure type"), "choice"),
     *(Target(o.key, o.label, "boolean") for o in OBSERVATIONS),
     Target("migration_path", _lazy("Migration path (regions separated by “>”)"), "path"),
     Target("migration_path_seconds", _lazy("Seconds of each migration step"), "path_seconds"),

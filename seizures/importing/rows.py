@@ -19,7 +19,7 @@ from seizures import recording
 from seizures.importing.mapping import BY_NAME, Mapping
 from seizures.models import Episode
 from seizures.reports.csv_export import FORMULA
-from seizures.signs import COLOUR_FIELD, SIGNS, Colour, Limb, Region, Side
+from seizures.signs import COLOUR_FIELD, SIGNS, Colour, Limb, Onset, Region, SeizureType, Side
 
 YES = {"1", "yes", "y", "true", "t", "x", "✓", "✔", "on"}
 NO = {"", "0", "no", "n", "false", "f", "-", "off"}
@@ -27,6 +27,8 @@ CHOICES = {
     **{s.side_field: Side for s in SIGNS if s.side_field},
     **{s.limb_field: Limb for s in SIGNS if s.limb_field},
     COLOUR_FIELD: Colour,
+    "onset": Onset,
+    "seizure_type": SeizureType,
 }
 FORMATS = {
     "dmy": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d-%m-%Y %H:%M"),
@@ -145,7 +147,7 @@ def yes_no(text: str, column: str) -> bool:
 def choice(text: str, name: str, column: str) -> str:
     value = text.strip()
     if not value:
-        return ""
+        return Episode._meta.get_field(name).get_default()  # onset: not known; others: none
     choices = CHOICES[name]
     for key, label in choices.choices:
         if value.lower() in (key, str(label).lower()):

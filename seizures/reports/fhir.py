@@ -22,8 +22,10 @@ from uuid import UUID, uuid5
 from django.utils import timezone
 
 from caregiver.models import Child
-from seizures.models import Episode, Treatment, TreatmentKind
-from seizures.signs import OBSERVATIONS, SIGNS, Colour, Limb, Region, Side
+from seizures.medicine_models import DoseStatus
+from seizures.models import Dose, Episode, Treatment, TreatmentKind
+from seizures.plan_models import RescueDose
+from seizures.signs import OBSERVATIONS, SIGNS, Colour, Limb, Onset, Region, SeizureType, Side
 
 CHUNK = 2000
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
@@ -75,6 +77,8 @@ EPISODE_FIELDS = [
     *(sign.limb_field for sign in SIGNS if sign.limb_field),
     "colour_change",
     *(o.key for o in OBSERVATIONS),
+    "onset",
+    "seizure_type",
     "path",
     "rescue_medicine",
     "rescue_given_at",
@@ -116,6 +120,8 @@ class Parts:
     limbs: dict[tuple[str, str], dict]
     colours: dict[str, dict]
     observations: dict[str, dict]
+    onsets: dict[str, dict]
+    types: dict[str, dict]
     regions: dict[str, str]
     step: str
 
@@ -123,6 +129,9 @@ class Parts:
 def parts() -> Parts:
     def seen(text: str, coding: dict | None = None) -> dict:
         return {"code": _concept(text, coding), "valueBoolean": True}
+
+    def state(what: str, label) -> dict:
+        return {"code": _concept(what), "valueCodeableConcept": _concept(str(label))}
 
     def which(sign, what: str, choices, codes: dict) -> dict:
         return {
@@ -145,6 +154,10 @@ def parts() -> Parts:
         limbs=limbs,
         colours={value: seen(str(label), COLOUR_CODES.get(value)) for value, label in Colour.choices},
         observations={o.key: seen(str(o.label)) for o in OBSERVATIONS},
+        # What the child was doing as it began ("not known" is left out), and the parent's
+        # ILAE 2017 basic type: as text, the words the parent chose.
+        onsets={v: state("Onset state", label) for v, label in Onset.choices if v != Onset.UNKNOWN},
+        types={v: state("Seizure type (ILAE 2017, given by the family)", label) for v, label in SeizureType.choices},
         regions={value: str(label) for value, label in Region.choices},
         step="Migration step {number}: {label}",
     )
@@ -165,6 +178,9 @@ def _sign_components(row: dict, known: Parts) -> list[dict]:
     if colour := row["colour_change"]:
         components.append(known.colours.get(colour) or _unlisted("Colour change", colour))
     components.extend(known.observations[o.key] for o in OBSERVATIONS if row[o.key])
+    for value, parts in ((row["onset"], known.onsets), (row["seizure_type"], known.types)):
+        if value in parts:
+            components.append(parts[value])
     return components
 
 
@@ -287,19 +303,74 @@ def chunks(child: Child, start: datetime, end: datetime) -> Iterator[str]:
         .order_by("started_at", "public_id")
         .values(*EPISODE_FIELDS)
     )
+    # Seizures whose rescue dose is a dose of the plan (sent below), not only the seizure's note.
+    planned = set(
+        RescueDose.objects.filter(
+            child=child, given_at__gte=start, given_at__lt=end, episode__isnull=False
+        ).values_list("episode__public_id", flat=True)
+    )
     batch = []
     for row in rows.iterator(chunk_size=CHUNK):
         # The seizure's own id: unique already, and what its identifier says.
         seizure = f"urn:uuid:{row['public_id']}"
         batch.append(_entry(seizure, observation(row, subject, zone, known)))
-        if row["rescue_medicine"]:
+        if row["rescue_medicine"] and row["public_id"] not in planned:
             batch.append(_entry(_urn("rescue", row["public_id"]), rescue(row, subject, seizure, zone)))
         if len(batch) >= CHUNK:
             yield "," + ",".join(batch)
             batch = []
     if batch:
         yield "," + ",".join(batch)
+    for resource_id, resource in _administrations(child, subject, start, end, zone):
+        yield "," + _entry(resource_id, resource)
     yield "]}"
+
+
+def _administrations(child: Child, subject: str, start: datetime, end: datetime, zone) -> Iterator[tuple[str, dict]]:
+    """Every dose of the period: the scheduled medicines' (given, or not given with the
+    reason) and the rescue doses of the plan (with the seizure they were given for)."""
+    doses = (
+        Dose.objects.for_child(child)
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .select_related("medicine")
+        .order_by("scheduled_at", "pk")
+    )
+    for dose in doses.iterator(chunk_size=CHUNK):
+        resource: dict[str, Any] = {
+            "resourceType": "MedicationAdministration",
+            "status": "completed" if dose.status == DoseStatus.GIVEN else "not-done",
+            "medicationCodeableConcept": {"text": dose.medicine.name},
+            "subject": {"reference": subject},
+            "effectiveDateTime": _instant(dose.given_at or dose.scheduled_at, zone),
+        }
+        if dose.status != DoseStatus.GIVEN and dose.reason:
+            resource["statusReason"] = [{"text": dose.reason}]
+        notes = [text for flag, text in ((dose.late, "Given late."), (dose.extra, "An extra dose.")) if flag]
+        if notes:
+            resource["note"] = [{"text": " ".join(notes)}]
+        yield f"urn:uuid:{dose.public_id}", resource
+    rescues = (
+        RescueDose.objects.filter(child=child, given_at__gte=start, given_at__lt=end)
+        .select_related("episode")
+        .order_by("given_at", "pk")
+    )
+    for given in rescues:
+        resource = {
+            "resourceType": "MedicationAdministration",
+            "status": "completed",
+            "medicationCodeableConcept": {"text": given.medicine_name},
+            "subject": {"reference": subject},
+            "effectiveDateTime": _instant(given.given_at, zone),
+        }
+        if given.dose:
+            resource["dosage"] = {"text": given.dose}
+        seizure = given.episode
+        if seizure is not None and seizure.deleted_at is None and start <= seizure.started_at < end:
+            resource["reasonReference"] = [{"reference": f"urn:uuid:{seizure.public_id}"}]
+        if given.override or given.over_guard:
+            reason = given.override_reason or "Arrived after another dose within the plan's limits."
+            resource["note"] = [{"text": f"Given past the action plan's guard: {reason}"}]
+        yield f"urn:uuid:{given.public_id}", resource
 
 
 def outcome(messages: list[str]) -> str:

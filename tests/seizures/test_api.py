@@ -87,6 +87,7 @@ def test_signs_are_set_with_the_timers_rules(device, child) -> None:
     seizure = device.post(f"children/{child.public_id}/seizures/start").json()["seizure"]
     url = f"children/{child.public_id}/seizures/{seizure['id']}/signs"
     assert device.post(url, {"sign": "apnea", "value": True}).json()["seizure"]["signs"] == {"apnea": True}
+    assert device.post(url, {"sign": "onset", "value": "asleep"}).json()["seizure"]["onset"] == "asleep"
     sided = device.post(url, {"sign": "jerking_side", "value": "left"}).json()["seizure"]
     assert sided["signs"]["jerking_side"] == "left"
     refused = device.post(url, {"sign": "jerking_side", "value": "upwards"})

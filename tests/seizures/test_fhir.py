@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,9 +17,10 @@ from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
 from caregiver.models import AuditEvent
-from seizures.models import Episode, TreatmentKind
+from seizures import recording_plan
+from seizures.models import Dose, Episode, TreatmentKind
 from seizures.reports import fhir
-from tests.support.factories import make_episode, make_episodes, make_treatment
+from tests.support.factories import make_episode, make_episodes, make_medicine, make_plan, make_treatment
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -76,6 +78,8 @@ def test_signs_sides_limbs_and_the_migration_path_in_order(owner_client, child) 
         jerking_side="left",
         jerking_limb="arm",
         colour_change="blue",
+        onset="asleep",
+        seizure_type="focal_motor",
         path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": 40}],
         notes="Began in her sleep",
     )
@@ -90,6 +94,8 @@ def test_signs_sides_limbs_and_the_migration_path_in_order(owner_client, child) 
     limb = parts["Jerking of an arm or leg: limb"]["valueCodeableConcept"]
     assert limb["coding"][0]["code"] == "53120007"
     assert parts["Blue or grey (lips, face)"]["code"]["coding"][0]["code"] == "HP:0000961"
+    assert parts["Onset state"]["valueCodeableConcept"] == {"text": "Asleep"}
+    assert parts["Seizure type (ILAE 2017, given by the family)"]["valueCodeableConcept"] == {"text": "Focal motor"}
     steps = [c for c in seizure["component"] if c["code"]["text"].startswith("Migration step")]
     assert [(s["code"]["text"], s["valueQuantity"]["value"]) for s in steps] == [
         ("Migration step 1: Left arm", 0),
@@ -196,3 +202,26 @@ def test_dates_at_the_edges_of_the_calendar_stay_valid(owner_client, child) -> N
     )
     [medicine] = resources(export(owner_client, child), "MedicationStatement")
     assert medicine["effectivePeriod"] == {"start": "0001-01-10", "end": "9999-12-31"}
+
+
+def test_doses_given_and_skipped_and_rescue_doses_of_the_plan(owner_client, child, owner) -> None:
+    medicine = make_medicine(child, "Phenobarbital", started_on=date(2026, 10, 1))
+    due = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+    Dose.objects.create(child=child, medicine=medicine, scheduled_at=due, status="given",
+                        given_at=due + timedelta(minutes=70), late=True, logged_by=owner)  # fmt: skip
+    Dose.objects.create(child=child, medicine=medicine, scheduled_at=due + timedelta(hours=12), status="skipped",
+                        reason="Vomited the feed", logged_by=owner)  # fmt: skip
+    seizure = make_episode(child, datetime(2026, 11, 2, 9, 0, tzinfo=UTC), duration_seconds=400)
+    plan = make_plan(child, owner)
+    recording_plan.give(
+        child, owner, key=uuid.uuid4(), medicine=plan.medicines.get(),
+        given_at=datetime(2026, 11, 2, 9, 5, tzinfo=UTC), episode=seizure,
+    )  # fmt: skip
+    bundle = export(owner_client, child)
+    given, skipped, rescue = resources(bundle, "MedicationAdministration")  # doses first, then rescue
+    assert (given["status"], given["medicationCodeableConcept"]) == ("completed", {"text": "Phenobarbital"})
+    assert given["effectiveDateTime"] == "2026-11-03T09:10:00+00:00" and given["note"] == [{"text": "Given late."}]
+    assert skipped["status"] == "not-done" and skipped["statusReason"] == [{"text": "Vomited the feed"}]
+    assert rescue["medicationCodeableConcept"] == {"text": "Midazolam"}
+    assert rescue["dosage"] == {"text": "Midazolam 2.5 mg (0.5 mL), buccal (inside the cheek)"}
+    assert rescue["reasonReference"] == [{"reference": f"urn:uuid:{seizure.public_id}"}]

@@ -25,7 +25,8 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 # What makes two seizures the same, as the diary shows and counts them.
 SAME = [
     "public_id", "started_at", "duration_seconds", "apnea", "flushing", "eye_deviation", "eye_side", "jerking",
-    "jerking_side", "jerking_limb", "twitching", "drooling", "colour_change", "stillness", "feed_interrupted",
+    "jerking_side", "jerking_limb", "twitching", "drooling", "colour_change", "onset", "seizure_type", "stillness",
+    "feed_interrupted",
     "subtle", "seen_on_eeg", "path", "migrated", "rescue_medicine", "rescue_given_at", "is_tally", "notes",
     "received_at",
 ]  # fmt: skip
@@ -81,6 +82,8 @@ def test_the_apps_own_export_imports_back_to_exactly_the_same_seizures(owner_cli
         jerking_side="left",
         jerking_limb="both",
         colour_change="blue",
+        onset="asleep",
+        seizure_type="focal_motor",
         path=[{"region": "left_arm", "at_seconds": 0}, {"region": "right_leg", "at_seconds": None}],
         rescue_medicine="Buccal midazolam 2.5 mg",
         rescue_given_at=datetime(2026, 11, 1, 8, 6, tzinfo=UTC),
