@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status
@@ -30,9 +31,10 @@ from ninja.throttling import AuthRateThrottle
 from caregiver import audit, devices
 from caregiver.access import Need, child_for_device
 from caregiver.models import Child, DeviceToken
-from seizures import recording
+from seizures import recording, recording_medicines
 from seizures.forms import TimerSetForm
-from seizures.models import CLOCK_SKEW, Episode
+from seizures.medicine_models import DoseStatus
+from seizures.models import CLOCK_SKEW, Episode, Medicine
 from seizures.recording import ClientUUIDConflict
 
 MAX_PAGE = 200
@@ -217,9 +219,62 @@ def undo_tally(request, child_id: UUID, seizure_id: UUID):
     return Written(seizure=SeizureOut.of(episode), created=undone)
 
 
-@api.get(
-    "/children/{child_id}/seizures", response={200: Page, 403: Problem, 404: Problem}, operation_id="list_seizures"
-)
+class DoseIn(Schema):
+    client_uuid: UUID | None = Field(None, description="Send one to make a retried request safe.")
+    medicine: UUID = Field(description="The medicine's id (its page address holds it).")
+    due_at: datetime = Field(description="The due time this dose is for, with its UTC offset.")
+    given_at: datetime | None = Field(None, description="When it was given; now when left out.")
+    extra: bool = Field(False, description="Give it although someone already gave this due dose (an extra dose).")
+
+
+class DoseOut(Schema):
+    id: UUID | None = Field(description="The dose stored; null when nothing was stored.")
+    medicine: str
+    due_at: datetime
+    given_at: datetime | None
+    late: bool
+    extra: bool
+    already_given_by: str | None = Field(description="Who gave (or skipped) this due dose first, when someone did.")
+    already_at: datetime | None
+
+
+DOSE_RESPONSES = {200: DoseOut, 201: DoseOut, 400: Problem, 403: Problem, 404: Problem, 409: DoseOut, 422: Problem}
+
+
+@api.post("/children/{child_id}/doses", response=DOSE_RESPONSES, operation_id="give_dose")
+def give_dose(request, child_id: UUID, body: DoseIn):
+    """One scheduled dose given. When someone already gave (or skipped) that due dose, nothing
+    is stored and the answer is 409 naming them; send it again with `extra: true` to record a
+    second dose on purpose (stored as an extra dose)."""
+    child, via = _write(request, child_id)
+    medicine = get_object_or_404(Medicine.objects.filter(child=child), public_id=body.medicine)
+    due_at, given_at = _moment(body.due_at), _moment(body.given_at)
+    if not recording_medicines.is_due_time(medicine, due_at):
+        raise HttpError(422, "No dose of this medicine is due at that time.")
+    with via:
+        result = recording_medicines.record_dose(
+            child, child.membership.user, key=body.client_uuid or uuid4(), medicine=medicine,
+            scheduled_at=due_at, status=DoseStatus.GIVEN, given_at=given_at, extra=body.extra,
+        )  # fmt: skip
+    dose = result.dose
+    first = result.already or (recording_medicines.first_dose(medicine, due_at) if dose and dose.extra else None)
+    answer = DoseOut(
+        id=dose.public_id if dose else None,
+        medicine=medicine.name,
+        due_at=due_at,
+        given_at=dose.given_at if dose else None,
+        late=bool(dose and dose.late),
+        extra=bool(dose and dose.extra),
+        already_given_by=str(first.logged_by or "someone") if first else None,
+        already_at=(first.given_at or first.scheduled_at) if first else None,
+    )
+    return Status(409 if dose is None else 201 if result.created else 200, answer)
+
+
+READ_RESPONSES = {200: Page, 403: Problem, 404: Problem, 422: Problem}
+
+
+@api.get("/children/{child_id}/seizures", response=READ_RESPONSES, operation_id="list_seizures")
 def list_seizures(request, child_id: UUID, query: Query[ListQuery]):
     """The child's seizures, newest first, a page at a time: each page names where the next
     begins (the last seizure's start and id, so seizures starting at the same moment are

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from caregiver import devices
 from caregiver.models import AuditEvent, DeviceToken, Membership, Role
-from seizures.models import Episode
+from seizures.models import Dose, Episode
 from tests.conftest import join, make_child, make_user
+from tests.support.factories import make_medicine
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -195,8 +196,48 @@ def test_each_token_has_its_own_rate_limit(client, child, settings, _clock_and_f
 def test_the_openapi_document_lists_every_operation(client) -> None:
     document = client.get("/api/v1/openapi.json").json()
     operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
-    assert operations == {"start_seizure", "end_seizure", "add_tally", "undo_tally", "set_sign", "list_seizures"}
+    assert operations == {
+        "start_seizure", "end_seizure", "add_tally", "undo_tally", "set_sign", "list_seizures", "give_dose"
+    }  # fmt: skip
     assert document["components"]["securitySchemes"]["DeviceBearer"]["scheme"] == "bearer"
+
+
+def test_give_dose_once_warns_of_a_dose_already_given_and_records_an_extra_on_purpose(client, child, owner) -> None:
+    medicine = make_medicine(child, "Phenobarbital", times=("08:00", "20:00"), started_on=date(2026, 11, 1))
+    due = "2026-11-20T08:00:00+00:00"  # London: GMT in November
+    kitchen, watch = Device(client, token_for(child, name="kitchen button")), Device(client, token_for(child))
+    url = f"children/{child.public_id}/doses"
+    key = str(uuid.uuid4())
+    given = kitchen.post(url, {"client_uuid": key, "medicine": str(medicine.public_id), "due_at": due})
+    assert given.status_code == 201 and given.json()["already_given_by"] is None
+    assert (
+        kitchen.post(url, {"client_uuid": key, "medicine": str(medicine.public_id), "due_at": due}).status_code == 200
+    )
+    again = watch.post(url, {"medicine": str(medicine.public_id), "due_at": due})
+    assert again.status_code == 409 and again.json()["id"] is None
+    assert again.json()["already_given_by"] == str(owner)
+    extra = watch.post(url, {"medicine": str(medicine.public_id), "due_at": due, "extra": True})
+    assert extra.status_code == 201 and extra.json()["extra"] is True
+    assert [d.extra for d in Dose.objects.order_by("pk")] == [False, True]
+    summaries = AuditEvent.objects.filter(child=child, object_type="dose").values_list("summary", flat=True)
+    assert any(s.endswith("via device token “kitchen button”") for s in summaries)
+
+
+def test_give_dose_refuses_what_is_not_a_due_dose_of_this_child(client, child, outsider) -> None:
+    medicine = make_medicine(child, started_on=date(2026, 11, 1))
+    device, url = Device(client, token_for(child)), f"children/{child.public_id}/doses"
+    off_schedule = device.post(url, {"medicine": str(medicine.public_id), "due_at": "2026-11-20T09:30:00+00:00"})
+    assert off_schedule.status_code == 422
+    theirs = make_medicine(outsider.memberships.get().child)
+    assert (
+        device.post(url, {"medicine": str(theirs.public_id), "due_at": "2026-11-20T08:00:00+00:00"}).status_code == 404
+    )
+    reader = Device(client, token_for(child, read_only=True, name="display"))
+    assert (
+        reader.post(url, {"medicine": str(medicine.public_id), "due_at": "2026-11-20T08:00:00+00:00"}).status_code
+        == 403
+    )
+    assert not Dose.objects.exists()
 
 
 # --- The token pages -----------------------------------------------------------------------------

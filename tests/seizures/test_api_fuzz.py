@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caregiver import devices
-from seizures.models import Episode
+from seizures.models import Episode, Medicine
+from tests.support.factories import make_medicine
 from tests.support.fuzz import examples
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +42,16 @@ bodies = st.one_of(
             "tapped_at": moments,
             "sign": st.one_of(st.sampled_from(["apnea", "jerking_side", "colour_change", "notes"]), text),
             "value": st.one_of(st.booleans(), st.sampled_from(["left", "right", "arm", "blue", ""]), any_json),
+            "medicine": st.one_of(st.just("MEDICINE"), any_json),
+            "due_at": moments,
+            "given_at": moments,
+            "extra": st.one_of(st.booleans(), any_json),
         },
     ),
 )
-OPERATIONS = ["seizures/start", "seizures/{id}/end", "seizures/{id}/signs", "tally", "tally/{id}/undo"]
+OPERATIONS = ["seizures/start", "seizures/{id}/end", "seizures/{id}/signs", "tally", "tally/{id}/undo", "doses"]
 # The answers each write may give (the document's responses, and 401/429 from the token).
-DOCUMENTED = {200, 201, 400, 403, 404, 409, 422}
+DOCUMENTED = {200, 201, 400, 403, 404, 409, 422}  # 409: a dose already given, or a key of another child
 
 
 @FUZZ
@@ -57,6 +62,9 @@ def test_any_body_at_any_operation_is_answered_and_never_breaks_a_rule(client, c
     plain = devices.issue(child, child.membership.user, name="fuzz", read_only=False)[1]
     seizure = Episode.objects.for_child(child).first()
     path = operation.replace("{id}", str(seizure.public_id if seizure else uuid.uuid4()))
+    medicine = Medicine.objects.filter(child=child).first() or make_medicine(child)
+    if isinstance(body, dict) and body.get("medicine") == "MEDICINE":
+        body = {**body, "medicine": str(medicine.public_id)}
     payload = raw if raw is not None else json.dumps(body)
     response = client.post(
         f"/api/v1/children/{child.public_id}/{path}",
