@@ -134,10 +134,12 @@ def frequency(
     labels: dict[str, str],
     uncountable: list[Band] = (),
     markers: list[Marker] = (),
+    dose_marks: list[Marker] = (),
 ) -> dict:
     """Seizures per period as bars, with the 7- and 28-day rolling averages of the daily count
     as lines, treatments as bands, the days of periods too frequent to count (`uncountable`)
-    shaded, and day notes as markers on the baseline (each day's notes in its hover text).
+    shaded, day notes as markers on the baseline (each day's notes in its hover text), and the
+    days with a dose missed or an extra dose (`dose_marks`) as crosses beside them.
     Under weekly or monthly bars the averages are on a
     second axis (they are per day) and drawn once a week, ending on the last day: a phone
     cannot show a thousand points, and a tenth of them is a tenth of the JSON.
@@ -162,18 +164,9 @@ def frequency(
                 line={"width": 2.5 if window == 28 else 1.5}, hovertemplate="%{y:.1f}<extra></extra>",
             )
         )  # fmt: skip
-    if markers:
-        by_day: dict[date, list[str]] = {}
-        for marker in markers:
-            by_day.setdefault(marker.on, []).append(_escape(marker.label))
-        traces.append(
-            _trace(
-                "scatter", x=[day.isoformat() for day in by_day], y=[0] * len(by_day), name=labels["notes"],
-                mode="markers", marker={"symbol": "diamond", "size": 12, "line": {"width": 1}}, cliponaxis=False,
-                xperiod=PERIODS["day"], xperiodalignment="middle",
-                text=["<br>".join(texts) for texts in by_day.values()], hovertemplate="%{text}<extra></extra>",
-            )
-        )  # fmt: skip
+    for marks, name, symbol in ((markers, "notes", "diamond"), (dose_marks, "doses", "x")):
+        if marks:
+            traces.append(_marker_trace(marks, labels[name], symbol))
     extra = {"yaxis": {"title": {"text": labels["axis"]}}, **_bands(bands)}
     if uncountable:
         extra["shapes"] = _uncountable(list(uncountable)) + extra.get("shapes", [])
@@ -187,6 +180,19 @@ def frequency(
         }  # fmt: skip
         extra["margin"] = extra.get("margin", {}) | {"r": 52}
     return _figure(traces, **extra)
+
+
+def _marker_trace(marks: list[Marker], name: str, symbol: str) -> dict:
+    """Marks on the baseline, one a day (that day's texts together in its hover text)."""
+    by_day: dict[date, list[str]] = {}
+    for mark in marks:
+        by_day.setdefault(mark.on, []).append(_escape(mark.label))
+    return _trace(
+        "scatter", x=[day.isoformat() for day in by_day], y=[0] * len(by_day), name=name,
+        mode="markers", marker={"symbol": symbol, "size": 12, "line": {"width": 1}}, cliponaxis=False,
+        xperiod=PERIODS["day"], xperiodalignment="middle",
+        text=["<br>".join(texts) for texts in by_day.values()], hovertemplate="%{text}<extra></extra>",
+    )  # fmt: skip
 
 
 def onsets(*, granularity: str, starts: list[date], counts: dict[str, list[int | None]], labels: dict) -> dict:

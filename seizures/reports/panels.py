@@ -5,6 +5,7 @@ treatment before-and-after rows. Plain data in, plain data out: no queries, no r
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
@@ -21,6 +22,7 @@ from seizures.models import DayNote, Treatment
 from seizures.reports import charts
 from seizures.reports.periods import Granularity, Period
 from seizures.reports.stats import Bucket, Effect, Summary, bucket_start
+from seizures.reports.stats.dose_marks import DoseMarks
 from seizures.signs import SIGN_KEYS, SIGNS, Onset, SeizureType, Side
 from seizures.templatetags.seizures import duration
 
@@ -248,23 +250,39 @@ def _unit(granularity: str) -> str:
     return {Granularity.DAY: _("day"), Granularity.WEEK: _("week"), Granularity.MONTH: _("month")}[granularity]
 
 
-def _notes_by_bucket(summary: Summary, notes: list[DayNote]) -> list[str]:
-    """Each bucket's day notes in a few words ("" for none), for the frequency table."""
+def _notes_by_bucket(summary: Summary, notes: list[DayNote], dose_texts: dict[date, str]) -> list[str]:
+    """Each bucket's day notes and dose marks in a few words ("" for none), for the
+    frequency table."""
     origins = {bucket.origin: n for n, bucket in enumerate(summary.buckets)}
     texts: list[list[str]] = [[] for _bucket in summary.buckets]
-    for note in notes:
-        at = origins.get(bucket_start(note.noted_on, summary.period.granularity))
+    for day, text in [*((note.noted_on, note.label) for note in notes), *dose_texts.items()]:
+        at = origins.get(bucket_start(day, summary.period.granularity))
         if at is not None:
-            day = "" if summary.period.granularity == Granularity.DAY else f"{day_label(note.noted_on)}: "
-            texts[at].append(day + note.label)
+            prefix = "" if summary.period.granularity == Granularity.DAY else f"{day_label(day)}: "
+            texts[at].append(prefix + text)
     return ["; ".join(t) for t in texts]
 
 
+def _dose_text(doses: DoseMarks, day: date) -> str:
+    parts = []
+    if missed := doses.missed.get(day):
+        parts.append(ngettext("%(n)s dose missed", "%(n)s doses missed", missed) % {"n": missed})
+    if extra := doses.extra.get(day):
+        parts.append(ngettext("%(n)s extra dose", "%(n)s extra doses", extra) % {"n": extra})
+    return ", ".join(parts)
+
+
 def frequency_chart(
-    summary: Summary, names: list[str], bands: list[charts.Band], notes: list[DayNote] | None = None
+    summary: Summary,
+    names: list[str],
+    bands: list[charts.Band],
+    notes: list[DayNote] | None = None,
+    doses: DoseMarks | None = None,
 ) -> Chart:
     period, buckets, whole = summary.period, summary.buckets, summary.whole
     notes = notes or []
+    doses = doses or DoseMarks(Counter(), Counter())
+    dose_texts = {day: _dose_text(doses, day) for day in doses.days}
     unit = _unit(period.granularity)
     figure = charts.frequency(
         granularity=period.granularity,
@@ -282,8 +300,10 @@ def frequency_chart(
             "rolling28": _("28-day average"),
             "rolling_axis": _("Average per day"),
             "notes": _("Day notes"),
+            "doses": _("Doses missed or extra"),
         },
         markers=[charts.Marker(note.noted_on, f"{day_label(note.noted_on)}: {note.label}") for note in notes],
+        dose_marks=[charts.Marker(day, f"{day_label(day)}: {text}") for day, text in dose_texts.items()],
     )
     if whole.count:
         busiest_at = max(range(len(buckets)), key=lambda n: buckets[n].count)
@@ -308,10 +328,16 @@ def frequency_chart(
         text += " " + ngettext(
             "%(n)s day note is marked on the chart.", "%(n)s day notes are marked on the chart.", len(notes)
         ) % {"n": f"{len(notes):,}"}
+    if dose_texts:
+        missed, extra_doses = sum(doses.missed.values()), sum(doses.extra.values())
+        text += " " + _("Doses missed: %(missed)s; extra doses: %(extra)s (crosses on the chart).") % {
+            "missed": f"{missed:,}",
+            "extra": f"{extra_doses:,}",
+        }
     text = _with_coverage(whole, text)
     if extra := uncountable_text(summary.uncountable):
         text = f"{text} {extra}"
-    noted = _notes_by_bucket(summary, notes)
+    noted = _notes_by_bucket(summary, notes, dose_texts)
     if period.granularity == Granularity.DAY:
         headers = [_("Day"), _("Seizures"), _("7-day average"), _("28-day average"), _("Day notes")]
         rows = [
@@ -600,10 +626,12 @@ def bands(treatments: list[Treatment], period: Period) -> list[charts.Band]:
     return out
 
 
-def all_charts(summary: Summary, treatments: list[Treatment], notes: list[DayNote] | None = None) -> list[Chart]:
+def all_charts(
+    summary: Summary, treatments: list[Treatment], notes: list[DayNote] | None = None, doses: DoseMarks | None = None
+) -> list[Chart]:
     names = [bucket_label(bucket, summary.period.granularity) for bucket in summary.buckets]
     return [
-        frequency_chart(summary, names, bands(treatments, summary.period), notes),
+        frequency_chart(summary, names, bands(treatments, summary.period), notes, doses),
         duration_chart(summary, names),
         burden_chart(summary, names),
         signs_chart(summary, names),

@@ -30,6 +30,7 @@ from seizures.queries import current_plan, last_seizure
 from seizures.reports import csv_doses, csv_export, fhir, panels, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
 from seizures.reports.stats.adherence import adherence
+from seizures.reports.stats.dose_marks import dose_marks
 from seizures.reports.stats.rescue import rescue_weeks
 
 # The report lists the latest episodes of the period; the CSV export has every one.
@@ -92,18 +93,19 @@ def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -
 
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
-    """Statistics, figures, the treatment table and the day notes for `period`: nine queries
-    at most (the treatment windows need three more only when some fall outside the summarised
-    days)."""
+    """Statistics, figures, the treatment table, the day notes and the dose marks for `period`:
+    twelve queries at most (the treatment windows need three more only when some fall outside
+    the summarised days; the dose marks one fewer when the child has no medicine)."""
     summary = stats.summarise(child, period, began_on=began_on, report=report)
     treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))
     notes = list(DayNote.objects.for_child(child).between(period.start, period.end))
+    doses = dose_marks(child, *period.bounds(child.zone))
     effects = stats.treatment_effects(
         child, treatments, began_on=began_on, today=today, counted=summary.counted, coverage=summary.coverage
     )
     return {
         "summary": summary,
-        "charts": panels.all_charts(summary, treatments, notes),
+        "charts": panels.all_charts(summary, treatments, notes, doses),
         "day_notes": notes,
         "onset_parts": panels.onset_parts(summary.onset_counts),
         "type_parts": panels.type_parts(summary.type_counts),
