@@ -8,24 +8,17 @@ import uuid
 
 import pytest
 from django.core.cache import cache
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from caregiver import devices
 from seizures.models import Episode, Medicine
 from tests.support.factories import make_medicine
-from tests.support.fuzz import examples
+from tests.support.fuzz import any_json, fuzz, text
 
 pytestmark = pytest.mark.django_db
-FUZZ = settings(
-    max_examples=examples(150),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz(150)
 
-text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=30)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), text)
-any_json = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4))
 moments = st.one_of(
     text,
     st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),

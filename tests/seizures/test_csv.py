@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from caregiver.models import AuditEvent
 from seizures.models import Episode
 from seizures.reports import csv_export
 from tests.support.factories import make_episode, make_episodes
+from tests.support.streaming import size_and_peak
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -134,10 +134,7 @@ def test_memory_stays_flat_however_many_rows(owner_client, child) -> None:
         Episode.objects.filter(child=child).delete()
         make_episodes(child, count, end=NOW - timedelta(hours=1), spacing=timedelta(minutes=5))
         response = owner_client.get(reverse("seizures:export-csv", args=[child.public_id]), {"period": "all"})
-        tracemalloc.start()
-        size = sum(len(chunk) for chunk in response.streaming_content)
-        _current, top = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        size, top = size_and_peak(response)
         assert size > count * 100
         return top
 

@@ -6,7 +6,6 @@ treatments and rescue doses beside them; streamed and audited like the CSV."""
 from __future__ import annotations
 
 import json
-import tracemalloc
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,6 +20,7 @@ from seizures import recording_plan
 from seizures.models import Dose, Episode, TreatmentKind
 from seizures.reports import fhir
 from tests.support.factories import make_episode, make_episodes, make_medicine, make_plan, make_treatment
+from tests.support.streaming import size_and_peak
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -185,10 +185,7 @@ def test_memory_stays_flat_however_many_seizures(owner_client, child) -> None:
         Episode.objects.filter(child=child).delete()
         make_episodes(child, count, end=NOW - timedelta(hours=1), spacing=timedelta(minutes=5))
         response = owner_client.get(reverse("seizures:export-fhir", args=[child.public_id]), {"period": "all"})
-        tracemalloc.start()
-        size = sum(len(chunk) for chunk in response.streaming_content)
-        _current, top = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        size, top = size_and_peak(response)
         assert size > count * 300
         return top
 
