@@ -12,7 +12,9 @@ set to "all":
 - `fhir_ms`: the FHIR R4 export, read to the end (`fhir_per_csv`: fhir_ms / csv_ms);
 - `floor_ms`: a bare SQL count per day over the same rows (the child's live episodes in the
   period, grouped by their UTC date: no time zone at all, so the cheapest honest count);
-- `ratio`: chart_page_ms / floor_ms (and `report_ratio`: report_page_ms / floor_ms).
+- `ratio`: chart_page_ms / floor_ms (and `report_ratio`: report_page_ms / floor_ms);
+- `charts_js_bytes_br`: the scripts the chart page loads, each brotli-compressed as the
+  production build serves them (whitenoise, quality 11), added up.
 
 Each figure is the median of several runs after a warm-up, the runs interleaved so a busy
 machine slows every figure alike. One JSON line per size. Targets at 100,000: ratio <= 3,
@@ -25,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import re
 import secrets
 import shutil
 import statistics
@@ -124,6 +127,17 @@ def floor_sql(child, start: datetime, end: datetime) -> tuple[str, list]:
         " WHERE child_id = %s AND deleted_at IS NULL AND started_at >= %s AND started_at < %s GROUP BY 1"
     )
     return sql, [child.pk, *(connection.ops.adapt_datetimefield_value(value) for value in (start, end))]
+
+
+def scripts_bytes_br(html: str) -> int:
+    """The chart page's own scripts, as the browser downloads them in production."""
+    import brotli
+    from django.contrib.staticfiles import finders
+
+    total = 0
+    for src in re.findall(r'<script[^>]* src="/static/([^"?]+)"', html):
+        total += len(brotli.compress(Path(finders.find(src)).read_bytes(), quality=11))
+    return total
 
 
 def measure(child, client, runs: int) -> dict:
@@ -230,6 +244,9 @@ def main() -> None:
             line["ratio"] = round(figures["chart_page_ms"] / figures["floor_ms"], 2)
             line["report_ratio"] = round(figures["report_page_ms"] / figures["floor_ms"], 2)
             line["fhir_per_csv"] = round(figures["fhir_ms"] / figures["csv_ms"], 2)
+            line["charts_js_bytes_br"] = scripts_bytes_br(
+                client.get(f"/c/{child.public_id}/charts/?period=all").content.decode()
+            )
             line["database"] = connection.vendor
             print(json.dumps(line), flush=True)
     finally:

@@ -96,7 +96,7 @@ def test_logging_pages_never_fetch_plotly(new_context, owner, history) -> None:
         page.goto(f"/c/{history.public_id}/{path}")
     assert not [url for url in fetched if "plotly" in url]
     page.goto(f"/c/{history.public_id}/charts/")
-    assert [url for url in fetched if url.endswith("plotly.min.js")]
+    assert [url for url in fetched if url.endswith("plotly-cartesian.min.js")]
 
 
 def test_the_report_prints_without_navigation(new_context, clinician, history) -> None:

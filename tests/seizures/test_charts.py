@@ -9,18 +9,21 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import plotly
 import plotly.graph_objects as go
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from seizures.management.commands import fetch_plotly
 from seizures.reports import charts
-from seizures.staticfinders import PLOTLY_PATH, PlotlyFinder
 from tests.support import plotly_css
 from tests.support.factories import make_episodes, make_treatment
 from tests.support.sweep import SWEEP_OBJECTS
+
+PLOTLY_PATH = "seizures/vendor/plotly-cartesian.min.js"
 
 DAYS = [date(2026, 3, 1) + timedelta(days=n) for n in range(60)]
 WEEKS = [date(2026, 2, 23) + timedelta(weeks=n) for n in range(9)]
@@ -131,31 +134,43 @@ def test_an_empty_period_still_makes_valid_figures() -> None:
 
 
 # --- plotly.js, served by the app -----------------------------------------------------------
-def test_only_plotly_min_js_is_found_in_the_plotly_package() -> None:
-    finder = PlotlyFinder()
-    listed = [(path, storage.prefix) for path, storage in finder.list(None)]
-    assert listed == [("plotly.min.js", "seizures/vendor")]
-    assert Path(finders.find(PLOTLY_PATH)).read_text()[:40].startswith("/**\n* plotly.js v")
-    assert finders.find("seizures/vendor/widgetbundle.js") is None
-    assert finder.check() == []
+def test_the_served_plotly_js_is_the_recorded_cartesian_bundle_of_the_python_packages_version(capsys) -> None:
+    """The file is the pinned release (its SHA-256 as fetch_plotly records it), and the same
+    plotly.js version the Python package builds its figures for."""
+    call_command("fetch_plotly", "--check")
+    assert "as recorded" in capsys.readouterr().out
+    served = Path(finders.find(PLOTLY_PATH)).read_text()[:80]
+    packaged = (Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js").read_text()[:80]
+    version = re.search(r"plotly\.js v([\d.]+)", packaged).group(1)
+    assert f"plotly.js (cartesian - minified) v{version}" in served and version == fetch_plotly.VERSION
+    assert (Path(finders.find(PLOTLY_PATH)).parent / "plotly.js-LICENSE.txt").read_text().startswith("MIT License")
 
 
-def test_the_app_serves_plotly_min_js_itself(client) -> None:
+def test_a_changed_bundle_fails_the_check(tmp_path, monkeypatch) -> None:
+    changed = tmp_path / "plotly-cartesian.min.js"
+    changed.write_text("/* not plotly */")
+    monkeypatch.setattr(fetch_plotly, "BUNDLE", changed)
+    with pytest.raises(CommandError, match="not plotly.js"):
+        call_command("fetch_plotly", "--check")
+
+
+def test_the_app_serves_plotly_js_itself(client) -> None:
     response = client.get(settings.STATIC_URL + PLOTLY_PATH)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content)[:20].startswith(b"/**\n* plotly.js")
+    assert b"".join(response.streaming_content)[:40].startswith(b"/**\n* plotly.js (cartesian")
 
 
-def test_collectstatic_copies_plotly_min_js_alone_with_a_hashed_name(tmp_path, settings) -> None:
+def test_collectstatic_copies_the_bundle_with_a_hashed_name(tmp_path, settings) -> None:
     # Hashing only: the production build's compression is covered by the caregiver tests.
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
     }
     call_command("collectstatic", interactive=False, verbosity=0)
-    vendor = sorted(p.name for p in (tmp_path / "seizures" / "vendor").iterdir())
-    assert len(vendor) == 2 and "plotly.min.js" in vendor
-    assert re.fullmatch(r"plotly\.min\.[0-9a-f]{12}\.js", next(name for name in vendor if name != "plotly.min.js"))
+    vendor = sorted(p.name for p in (tmp_path / "seizures" / "vendor").iterdir() if p.suffix == ".js")
+    assert len(vendor) == 2 and "plotly-cartesian.min.js" in vendor
+    hashed = next(name for name in vendor if name != "plotly-cartesian.min.js")
+    assert re.fullmatch(r"plotly-cartesian\.min\.[0-9a-f]{12}\.js", hashed)
     assert not list(tmp_path.rglob("widgetbundle*")) and not list(tmp_path.rglob("*.csv.gz"))
 
 

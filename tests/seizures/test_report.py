@@ -62,7 +62,7 @@ def test_chart_page_draws_six_charts_each_with_a_summary_and_a_table(owner_clien
     # The history has entries on every one of the 90 days: every summary says so.
     assert html.count("90 of 90 days recorded.") == 6 and "307 seizures on the recorded days" in html
     assert "Quinidine" in html  # the band, and the before-and-after table
-    assert "vendor/plotly.min.js" in html and 'id="plotly.js-style-global"' in html
+    assert "vendor/plotly-cartesian.min.js" in html and 'id="plotly.js-style-global"' in html
 
 
 def test_default_is_the_last_90_days_per_day_and_links_switch_without_javascript(owner_client, history) -> None:

@@ -4,8 +4,8 @@ plotly.js adds its base rules (hover labels, cursors, the notifier) through a <s
 it creates, which a strict Content-Security-Policy (`style-src 'self'`) blocks. It skips that
 when the page already has an element with id `plotly.js-style-global` and class
 `no-inline-styles`: the chart pages link seizures/static/seizures/plotly.css that way. This
-module reads the rules out of the plotly.min.js the plotly package ships, so a test can prove
-the file still matches after an upgrade. Regenerate with
+module reads the rules out of the plotly.js bundle the app serves, so a test can prove the
+file still matches after an upgrade. Regenerate with
 `.venv/bin/python -m tests.support.plotly_css > seizures/static/seizures/plotly.css`.
 """
 
@@ -14,9 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import plotly
-
-SOURCE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+SOURCE = Path(__file__).resolve().parents[2] / "seizures" / "static" / "seizures" / "vendor" / "plotly-cartesian.min.js"
 _STRING = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
 _PAIR = re.compile(rf"\s*({_STRING}|[A-Za-z_$][\w$]*)\s*:\s*({_STRING})\s*,?")
 _EXPAND = '.replace(/X/g,".js-plotly-plot .plotly").replace(/Y/g,".plotly-notifier")'
@@ -38,7 +36,7 @@ def rules(source: str) -> list[tuple[str, str]]:
 
 def css() -> str:
     source = SOURCE.read_text()
-    version = re.search(r"plotly\.js v([\d.]+)", source[:200]).group(1)
+    version = re.search(r"plotly\.js (?:\(cartesian - minified\) )?v([\d.]+)", source[:200]).group(1)
     # plotly.js inserts each rule at the top of its sheet, so the last listed comes first.
     body = "\n".join(f"{selector} {{ {declarations} }}" for selector, declarations in reversed(rules(source)))
     return f"/* plotly.js v{version} base styles, made by tests/seizures/plotly_css.py: do not edit. */\n{body}\n"
