@@ -498,3 +498,7 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The team alerts' models, kept in their own module (registered here, as this app's models).
+from seizures.alert_models import Alert, AlertPreference, PushSubscription  # noqa: E402, F401
