@@ -48,7 +48,7 @@ class BrowserKeys:
 @dataclass
 class Received:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
 
 
@@ -77,7 +77,7 @@ def push_service(statuses: list[int] | None = None) -> Iterator[PushService]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            status = service.answer(Received(self.path, dict(self.headers), body))
+            status = service.answer(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
