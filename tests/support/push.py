@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,9 +55,11 @@ class Received:
 
 @dataclass
 class PushService:
-    """Answers each request with the next status in `statuses` (then 201), recording it."""
+    """Answers each request with the next status in `statuses` (then 201), recording it,
+    after `delay` seconds (a slow push service)."""
 
     port: int = 0
+    delay: float = 0.0
     statuses: list[int] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,12 +74,13 @@ class PushService:
 
 
 @contextmanager
-def push_service(statuses: list[int] | None = None) -> Iterator[PushService]:
-    service = PushService(statuses=list(statuses or []))
+def push_service(statuses: list[int] | None = None, delay: float = 0.0) -> Iterator[PushService]:
+    service = PushService(statuses=list(statuses or []), delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(service.delay)
             status = service.answer(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(status)
             self.send_header("Content-Length", "0")
