@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.urls import path
 
 from seizures.reports import views as reports
-from seizures.views import days, episodes, home, imports, outbox, tally, timeline, timer, treatments
+from seizures.views import alerts, days, episodes, home, imports, outbox, tally, timeline, timer, treatments
 
 app_name = "seizures"
 
 EPISODE = "c/<uuid:child_id>/seizures/<uuid:episode_id>/"
 TREATMENT = "c/<uuid:child_id>/treatments/<uuid:treatment_id>/"
 DAYS = "c/<uuid:child_id>/days/"
+ALERTS = "c/<uuid:child_id>/alerts/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -44,4 +45,8 @@ urlpatterns = [
     path("c/<uuid:child_id>/fhir/", reports.export_fhir, name="export-fhir"),
     path("c/<uuid:child_id>/import/", imports.import_upload, name="import-upload"),
     path("c/<uuid:child_id>/import/<uuid:upload_id>/", imports.import_map, name="import-map"),
+    path(ALERTS, alerts.alerts, name="alerts"),
+    path(ALERTS + "devices/", alerts.device_add, name="alert-device-add"),
+    path(ALERTS + "devices/<uuid:device_id>/test/", alerts.device_test, name="alert-device-test"),
+    path(ALERTS + "devices/<uuid:device_id>/remove/", alerts.device_remove, name="alert-device-remove"),
 ]

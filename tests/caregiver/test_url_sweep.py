@@ -25,8 +25,15 @@ PUBLIC_NAMES = {
     "invitation-accept",
 }
 PUBLIC_NAMESPACES = {"education", "offline"}
-# Leaving a care team is open to every role, clinicians included.
-READ_ROLE_MAY_POST = {"team-leave"}
+# Open to every role, clinicians included: leaving a care team, and one's own alerts (which
+# events reach them, their devices) — a member's own settings, not the child's records.
+READ_ROLE_MAY_POST = {
+    "team-leave",
+    "seizures:alerts",
+    "seizures:alert-device-add",
+    "seizures:alert-device-test",
+    "seizures:alert-device-remove",
+}
 WRITE_METHODS = ["post", "put", "patch", "delete"]
 
 
