@@ -36,6 +36,7 @@ BATCH = 20
 # Status codes after which the same request may succeed later.
 RETRY_STATUSES = {429} | set(range(500, 600))
 GONE_STATUSES = {404, 410}
+ALERT_ICON = "caregiver/icons/icon-192.png"
 
 
 @dataclass

@@ -144,7 +144,7 @@ def claim(batch: int) -> list[Alert]:
     now = timezone.now()
     with transaction.atomic():
         due = (
-            Alert.objects.select_for_update(skip_locked=True)
+            Alert.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(outcome=Outcome.PENDING, due_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .order_by("due_at", "id")[:batch]
