@@ -150,7 +150,9 @@ def test_with_vapid_keys_the_page_offers_this_device(owner_client, child, settin
 @given(started=junk, threshold=junk, rescue=junk, cluster=junk, channel=junk)
 def test_choices_form_never_fails(client, child, owner, started, threshold, rescue, cluster, channel):
     client.force_login(owner)
-    data = {k: v for k, v in dict(started=started, threshold=threshold, rescue=rescue, cluster=cluster).items() if v}
+    data = {
+        k: v for k, v in {"started": started, "threshold": threshold, "rescue": rescue, "cluster": cluster}.items() if v
+    }
     if channel is not None:
         data["channel"] = channel
     response = client.post(url(child), data)
