@@ -5,7 +5,9 @@ Every stored field of every record is carried (ids, timestamps, versions, soft-d
 stamps), with links between records written as public ids and people as e-mail addresses,
 so an import reproduces the records exactly. Invitations and device tokens are not carried:
 they are credentials of the installation that issued them (make new device tokens after a move).
-Files staged for an import are not carried either (they last a day at most).
+Files staged for an import are not carried either (they last a day at most), nor are the
+alerts' push subscriptions (bound to this installation's VAPID key) and queued alerts; each
+member's alert choices are.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.utils import timezone
 from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
-from seizures.models import Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
+from seizures.models import AlertPreference, Cluster, DayConfirmation, Episode, NotRecordedRange, Treatment
 
 FORMAT = "mmpei-seizure-log/child"
 VERSION = 1
@@ -40,10 +42,13 @@ SECTIONS: dict[str, type[models.Model]] = {
     "treatments": Treatment,
     "day_confirmations": DayConfirmation,
     "not_recorded_ranges": NotRecordedRange,
+    "alert_preferences": AlertPreference,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
-LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges"}
+LATER_SECTIONS = {"day_confirmations", "not_recorded_ranges", "alert_preferences"}
+# Records that belong to the child through a membership (written with its public id).
+THROUGH_MEMBERSHIP = {AlertPreference}
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -64,13 +69,18 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "child"]
 
 
-def _row(obj: models.Model, users: dict[int, str], clusters: dict[int, str]) -> dict:
+def _lookup(field: models.Field, users: dict, links: dict) -> dict:
+    """Where a link's value is looked up: clusters and memberships (by public id) in
+    `links[model]`, people in `users`."""
+    return links.get(field.related_model, {}) if field.related_model in (Cluster, Membership) else users
+
+
+def _row(obj: models.Model, users: dict[int, str], links: dict) -> dict:
     row = {}
     for field in _fields(type(obj)):
         value = field.value_from_object(obj)
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
-            value = lookup.get(value) if value is not None else None
+            value = _lookup(field, users, links).get(value) if value is not None else None
         row[field.name] = value
     return row
 
@@ -88,17 +98,21 @@ def export_child(child: Child) -> dict:
     user_ids |= set(AuditEvent.objects.filter(child=child, actor__isnull=False).values_list("actor", flat=True))
     people = User.objects.filter(pk__in=user_ids).order_by("email")
     users = {u.pk: u.email for u in people}
-    clusters = dict(Cluster.objects.filter(child=child).values_list("pk", "public_id"))
+    links = {
+        Cluster: dict(Cluster.objects.filter(child=child).values_list("pk", "public_id")),
+        Membership: dict(Membership.objects.filter(child=child).values_list("pk", "public_id")),
+    }
     document = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now(),
-        "child": _row(child, users, clusters),
+        "child": _row(child, users, links),
         "people": [{"email": u.email, "name": u.name} for u in people],
     }
     for section, model in SECTIONS.items():
-        rows = model.objects.filter(child=child).order_by("pk")
-        document[section] = [_row(obj, users, clusters) for obj in rows.iterator(chunk_size=2000)]
+        scope = {"membership__child": child} if model in THROUGH_MEMBERSHIP else {"child": child}
+        rows = model.objects.filter(**scope).order_by("pk")
+        document[section] = [_row(obj, users, links) for obj in rows.iterator(chunk_size=2000)]
     return json.loads(json.dumps(document, cls=_Encoder))
 
 
@@ -153,7 +167,7 @@ def _stored_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def _build(model: type[models.Model], row: dict, users: dict[str, User], clusters: dict[str, Cluster], **parent):
+def _build(model: type[models.Model], row: dict, users: dict[str, User], links: dict, **parent):
     """An unsaved, validated record from an exported row."""
     values = dict(parent)
     for field in _fields(model):
@@ -161,8 +175,7 @@ def _build(model: type[models.Model], row: dict, users: dict[str, User], cluster
             continue
         value = row[field.name]
         if field.is_relation:
-            lookup = clusters if field.related_model is Cluster else users
-            value = lookup.get(str(value)) if value is not None else None
+            value = _lookup(field, users, links).get(str(value)) if value is not None else None
         elif value is not None and not isinstance(field, models.JSONField):
             value = field.to_python(value)
             # Django checks a TextField's max_length only in forms: held to the forms' limits here.
@@ -238,12 +251,13 @@ def import_child(document: dict) -> tuple[Child, bool]:
                 users[email] = user
             child = _build(Child, document["child"], users, {})
             child.save()
-            clusters: dict[str, Cluster] = {}
+            links: dict[type[models.Model], dict] = {}
             for section, model in SECTIONS.items():
-                objects = [_build(model, row, users, clusters, child=child) for row in document[section]]
+                parent = {} if model in THROUGH_MEMBERSHIP else {"child": child}
+                objects = [_build(model, row, users, links, **parent) for row in document[section]]
                 model.objects.bulk_create(objects, batch_size=2000)
-                if model is Cluster:
-                    clusters = {str(c.public_id): c for c in Cluster.objects.filter(child=child)}
+                if model in (Cluster, Membership):
+                    links[model] = {str(o.public_id): o for o in model.objects.filter(child=child)}
     except IntegrityError as error:
         raise BackupError(
             f"this installation already holds some of these records ({error}); nothing was imported"
