@@ -125,15 +125,18 @@ def queue_test(child: Child, user: User) -> Alert:
     """A test alert to the member themself, due now, to every device they have (or e-mail)."""
     membership = child.membership
     preference = getattr(membership, "alert_preference", None) or AlertPreference.defaults_for(membership)
-    return Alert.objects.create(
-        kind=Kind.TEST,
-        event=f"test:{uuid.uuid4()}",
-        child=child,
-        membership=membership,
-        actor=user,
-        channel=preference.channel,
-        due_at=timezone.now(),
-    )
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            kind=Kind.TEST,
+            event=f"test:{uuid.uuid4()}",
+            child=child,
+            membership=membership,
+            actor=user,
+            channel=preference.channel,
+            due_at=timezone.now(),
+        )
+        audit.record(user, "create", child=child, obj=alert, summary="Sent themself a test alert")
+    return alert
 
 
 # --- The worker's bookkeeping ---------------------------------------------------------------------------

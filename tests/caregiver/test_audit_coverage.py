@@ -16,7 +16,8 @@ from caregiver.models import AuditEvent, Invitation, Membership, Role
 from seizures.models import Episode
 from tests.caregiver.test_url_sweep import CHILD_ROUTES, _params, _url, _values
 from tests.support.factories import make_episode, make_treatment, sweep_not_recorded
-from tests.support.sweep import _device_token, _import_upload
+from tests.support.push import BrowserKeys
+from tests.support.sweep import _device_token, _import_upload, _push_device
 
 
 def _running(child, user):
@@ -89,9 +90,14 @@ WRITES = {
         "col_started_at": "date", "col_duration": "duration", "time_zone": c.time_zone, "date_order": "ymd",
         "repeated_time": "ask", "import": "1"}, "import"),
     "seizures:not-recorded-remove": (lambda c, u: {"range_id": sweep_not_recorded(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:alerts": (lambda c, u: {}, lambda c, o: {"started": "on", "channel": "push"}, "edit"),
+    "seizures:alert-device-add": (lambda c, u: {}, lambda c, o: {"endpoint": "https://push.example.com/1", "keys": {
+        "p256dh": BrowserKeys().p256dh, "auth": BrowserKeys().auth}}, "create"),
+    "seizures:alert-device-test": (lambda c, u: {"device_id": _push_device(c, u)}, lambda c, o: {}, "create"),
+    "seizures:alert-device-remove": (lambda c, u: {"device_id": _push_device(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
-# Routes that take one JSON entry rather than a form (the phone's outbox).
-JSON_ROUTES = {"seizures:sync"}
+# Routes that take one JSON entry rather than a form (the phone's outbox, a push subscription).
+JSON_ROUTES = {"seizures:sync", "seizures:alert-device-add"}
 # Deleting the child takes its trail with it; that event is kept without a child (tested in
 # test_children.py).
 NOT_CHILD_TRAIL = {"child-delete"}
