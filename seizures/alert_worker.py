@@ -14,10 +14,14 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import close_old_connections
+from django.templatetags.static import static
+from django.utils import timezone
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -37,6 +41,9 @@ BATCH = 20
 RETRY_STATUSES = {429} | set(range(500, 600))
 GONE_STATUSES = {404, 410}
 ALERT_ICON = "caregiver/icons/icon-192.png"
+# An alert the worker reaches this long after its event (the worker was down) is dropped:
+# the team has long since seen the seizure in the app.
+STALE_AFTER = timedelta(hours=12)
 
 
 @dataclass
@@ -45,6 +52,9 @@ class Worker:
 
     stop: threading.Event = field(default_factory=threading.Event)
     poll_seconds: float = 1.0
+    # Whether the worker owns its process's database connections (the command), rather than
+    # sharing a caller's (a test's transaction).
+    own_connections: bool = False
     _vapid: Vapid | None = None
 
     def run(self, *, once: bool = False) -> int:
@@ -52,20 +62,36 @@ class Worker:
         alerts it finished (sent, skipped or given up)."""
         done = 0
         while not self.stop.is_set():
+            if self.own_connections:
+                # A connection the database dropped meanwhile (a restart) is replaced, not reused.
+                close_old_connections()
             claimed = recording_alerts.claim(BATCH)
             for index, alert in enumerate(claimed):
                 if self.stop.is_set():
                     recording_alerts.release(claimed[index:])
                     break
-                done += self.deliver(alert)
+                done += self.deliver_safely(alert)
             if once and len(claimed) < BATCH:
                 break
             if not claimed:
                 self.stop.wait(self.poll_seconds)
         return done
 
+    def deliver_safely(self, alert: Alert) -> int:
+        """`deliver`, with any unexpected error logged and the alert put back for a later try,
+        so one bad alert never stops the worker (and every alert after it)."""
+        try:
+            return self.deliver(alert)
+        except Exception as error:
+            log.exception("Alert %s failed", alert.public_id)
+            recording_alerts.retry_later(alert, f"error: {error!r}"[:200])
+            return 0
+
     def deliver(self, alert: Alert) -> int:
         """Sends one claimed alert; 1 when it is finished, 0 when it was put back for later."""
+        if timezone.now() - alert.created_at > STALE_AFTER:
+            recording_alerts.finish(alert, Outcome.SKIPPED, error="too old to be of use")
+            return 1
         message = message_for(alert)
         if message is None:
             recording_alerts.finish(alert, Outcome.SKIPPED)
@@ -81,7 +107,15 @@ class Worker:
 
     def push(self, alert: Alert, message: Message, subscriptions) -> int | None:
         """Pushes to each device; None when every device turned out to be gone (e-mail instead)."""
-        payload = json.dumps({"title": message.title, "body": message.body, "url": message.path, "tag": alert.event})
+        payload = json.dumps(
+            {
+                "title": message.title,
+                "body": message.body,
+                "url": message.path,
+                "tag": alert.event,
+                "icon": static(ALERT_ICON),
+            }
+        )
         delivered, errors, gone = 0, [], 0
         for subscription in subscriptions:
             try:

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from django.core import mail
 from django.utils import timezone
 
-from seizures import recording
+from seizures import alert_worker, recording
 from seizures.alert_models import Alert, AlertPreference, Channel, Outcome, PushSubscription
 from seizures.alert_worker import Worker
 from tests.support.push import BrowserKeys, push_service, vapid_keys
@@ -83,6 +83,7 @@ def test_push_reaches_the_device_encrypted_and_signed(vapid, child, owner, careg
     assert payload["title"] == "Robin: a seizure started"
     assert payload["body"].startswith("Started at ") and payload["body"].endswith("logged by Alex.")
     assert payload["url"] == f"/c/{child.public_id}/seizures/{episode.public_id}/timer/"
+    assert payload["icon"].endswith("icon-192.png")
     alert = Alert.objects.get()
     assert alert.outcome == Outcome.PUSHED and alert.sent_at is not None
     subscription.refresh_from_db()
@@ -204,3 +205,33 @@ def test_stopping_mid_batch_gives_the_rest_back(vapid, child, owner, caregiver_u
     assert pending.count() == 2 and not pending.filter(claimed_until__isnull=False).exists()
     assert Worker().run(once=True) == 2
     assert len(mail.outbox) == 3
+
+
+def test_an_alert_that_fails_unexpectedly_is_put_back_and_the_rest_go(vapid, child, owner, caregiver_user, monkeypatch):
+    AlertPreference.objects.create(
+        membership=caregiver_user.memberships.get(child=child), started=True, threshold=False, rescue=False
+    )
+    first = start(child, owner)
+    recording.end(child, owner, first.public_id)
+    start(child, owner)
+    real = alert_worker.message_for
+
+    def broken_for_the_first(alert):
+        if alert.episode_id == first.pk:
+            raise RuntimeError("bad data")
+        return real(alert)
+
+    monkeypatch.setattr(alert_worker, "message_for", broken_for_the_first)
+    assert Worker().run(once=True) == 1
+    broken = Alert.objects.get(episode=first)
+    assert broken.outcome == Outcome.PENDING and broken.attempts == 1 and "bad data" in broken.last_error
+    assert len(mail.outbox) == 1
+
+
+def test_an_alert_reached_long_after_its_event_is_dropped(vapid, child, owner, caregiver_user, wants_started):
+    start(child, owner)
+    with time_machine.travel(timezone.now() + timedelta(hours=13)):
+        assert Worker().run(once=True) == 1
+    alert = Alert.objects.get()
+    assert alert.outcome == Outcome.SKIPPED and alert.last_error == "too old to be of use"
+    assert mail.outbox == []

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=1.0, help="seconds between looks at the queue")
 
     def handle(self, *args, once: bool, poll: float, **options) -> None:
-        worker = Worker(poll_seconds=poll)
+        worker = Worker(poll_seconds=poll, own_connections=True)
 
         def stop(signum, frame) -> None:
             # Finish the alert being sent, give the rest of the batch back, then exit.
