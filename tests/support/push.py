@@ -51,6 +51,7 @@ class Received:
     path: str
     headers: dict[str, str]  # names in lower case
     body: bytes
+    at: float = field(default_factory=time.time)  # when it arrived (Unix time)
 
 
 @dataclass
