@@ -30,10 +30,11 @@ MAX_BACKOFF = timedelta(minutes=10)
 
 # --- Queueing (inside the event's transaction) --------------------------------------------------------
 def queue(child: Child, actor: User | None, episode: Episode | None, kinds: dict[Kind, datetime]) -> None:
-    """Queues, for each member of the child's team but the actor, an alert of each kind in
-    `kinds` (due at the time given) that the member wants. An event queued twice (a replay)
-    stays one alert per member: the unique constraint drops the repeat."""
-    memberships = Membership.objects.filter(child=child).select_related("alert_preference")
+    """Queues, for each member of the child's team but the actor (and anyone whose account is
+    switched off), an alert of each kind in `kinds` (due at the time given) that the member
+    wants. An event queued twice (a replay) stays one alert per member: the unique
+    constraint drops the repeat."""
+    memberships = Membership.objects.filter(child=child, user__is_active=True).select_related("alert_preference")
     if actor is not None:
         memberships = memberships.exclude(user=actor)
     alerts = []

@@ -47,6 +47,13 @@ def test_the_person_who_started_it_is_never_alerted(child, owner, caregiver_user
     assert not alerts_to(caregiver_user).exists()
 
 
+def test_a_switched_off_account_is_not_alerted(child, owner, caregiver_user):
+    caregiver_user.is_active = False
+    caregiver_user.save()
+    start(child, owner)
+    assert not Alert.objects.exists()
+
+
 def test_a_clinician_gets_nothing_until_they_ask(child, owner, clinician):
     start(child, owner, at=timezone.now() - timedelta(hours=1))
     assert not alerts_to(clinician).exists()
