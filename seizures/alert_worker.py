@@ -26,7 +26,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from seizures import recording_alerts
-from seizures.alert_models import Alert, Channel, Outcome
+from seizures.alert_models import Alert, AlertPreference, Channel, Kind, Outcome
 from seizures.alert_text import Message, message_for
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,16 @@ ALERT_ICON = "caregiver/icons/icon-192.png"
 # An alert the worker reaches this long after its event (the worker was down) is dropped:
 # the team has long since seen the seizure in the app.
 STALE_AFTER = timedelta(hours=12)
+
+
+def still_wanted(alert: Alert) -> bool:
+    """Whether the member still wants this kind of alert (they may have turned it off since
+    it was queued); a test alert always is. One query."""
+    if alert.kind == Kind.TEST:
+        return True
+    membership = alert.membership
+    preference = AlertPreference.objects.filter(membership=membership).first()
+    return alert.kind in (preference or AlertPreference.defaults_for(membership)).kinds()
 
 
 @dataclass
@@ -91,6 +101,9 @@ class Worker:
         """Sends one claimed alert; 1 when it is finished, 0 when it was put back for later."""
         if timezone.now() - alert.created_at > STALE_AFTER:
             recording_alerts.finish(alert, Outcome.SKIPPED, error="too old to be of use")
+            return 1
+        if not still_wanted(alert):
+            recording_alerts.finish(alert, Outcome.SKIPPED, error="the member turned this alert off")
             return 1
         message = message_for(alert)
         if message is None:

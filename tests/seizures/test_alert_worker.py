@@ -235,3 +235,12 @@ def test_an_alert_reached_long_after_its_event_is_dropped(vapid, child, owner, c
     alert = Alert.objects.get()
     assert alert.outcome == Outcome.SKIPPED and alert.last_error == "too old to be of use"
     assert mail.outbox == []
+
+
+def test_an_alert_turned_off_after_it_was_queued_is_not_sent(vapid, child, owner, caregiver_user, wants_started):
+    start(child, owner)
+    AlertPreference.objects.filter(membership__user=caregiver_user).update(started=False)
+    assert Worker().run(once=True) == 1
+    alert = Alert.objects.get()
+    assert alert.outcome == Outcome.SKIPPED and alert.last_error == "the member turned this alert off"
+    assert mail.outbox == []
