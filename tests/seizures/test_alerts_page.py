@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caregiver.models import AuditEvent
+from caregiver.models import AuditEvent, User
+from seizures import recording
 from seizures.alert_models import Alert, AlertPreference, Kind, PushSubscription
 from tests.support.fuzz import examples
 from tests.support.push import BrowserKeys
@@ -171,3 +174,14 @@ def test_subscription_endpoint_never_fails(client, child, owner, endpoint, p256d
     assert response.status_code in (201, 400)
     if response.status_code == 400:
         assert response.json()["errors"]
+
+
+def test_staff_see_the_queue_read_only(client, child, owner, caregiver_user):
+    recording.start(child, owner, key=uuid.uuid4(), started_at=timezone.now())
+    staff = User.objects.create_superuser(email="staff@example.org", password="a long staff passphrase 1")
+    client.force_login(staff)
+    page = client.get("/admin/seizures/alert/")
+    assert page.status_code == 200 and "threshold" in page.content.decode()
+    alert = Alert.objects.get()
+    assert client.post(f"/admin/seizures/alert/{alert.pk}/delete/").status_code == 403
+    assert client.get("/admin/seizures/alert/add/").status_code == 403
