@@ -93,11 +93,11 @@ def crosses_cluster_threshold(child: Child, episode: Episode) -> bool:
 
 # --- A member's choices and devices --------------------------------------------------------------------
 def save_preferences(child: Child, user: User, form) -> AlertPreference:
-    """Saves the alerts form of the member reaching `child` (their own choices only)."""
+    """Saves the alerts form of the member reaching `child` (their own choices only). Two
+    first saves at once (a double tap) make one row: update_or_create reads the winner's."""
     with transaction.atomic():
-        preference = form.save(commit=False)
-        preference.membership = child.membership
-        preference.save()
+        choices = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        preference, _created = AlertPreference.objects.update_or_create(membership=child.membership, defaults=choices)
         audit.record(user, "edit", child=child, obj=preference, summary="Changed which alerts they get")
     return preference
 
