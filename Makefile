@@ -22,6 +22,10 @@ $(VENV)/.installed: requirements.lock
 run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
+	@# The alert worker runs beside the web server and stops with it (SIGTERM: it finishes the
+	@# alert it is sending). Without VAPID keys its alerts are e-mails, printed here.
+	DEBUG=true $(PY) manage.py sendalerts & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed $(CHROMIUM)

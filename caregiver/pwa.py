@@ -136,6 +136,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "hashed": json.dumps(hasattr(staticfiles_storage, "manifest_name")),
         "offline_url": json.dumps(reverse("offline:page")),
         "header": json.dumps(OFFLINE_HEADER.lower()),
+        "alert_title": _("Seizure log"),
     }
     response = HttpResponse(render_to_string("caregiver/sw.js", context), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"

@@ -271,6 +271,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "seizure-log@localhost")
 
+# --- Team alerts (manage.py sendalerts) ------------------------------------------------------
+# VAPID keys sign Web Push requests (`manage.py generate_vapid_keys` makes a pair). Without
+# them alerts go by e-mail only. The subject is a mailto: or https: contact for push services.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+# The site's own address, for the links in alert e-mails (the worker has no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # --- Time and language ----------------------------------------------------------------------
 USE_TZ = True
 TIME_ZONE = "UTC"

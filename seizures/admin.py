@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from caregiver.admin import FamilyAuditedAdmin
-from seizures.models import Cluster, Episode, Treatment
+from seizures.models import Alert, Cluster, Episode, Treatment
 
 
 @admin.register(Episode)
@@ -51,3 +51,23 @@ class TreatmentAdmin(FamilyAuditedAdmin):
     list_filter = ["kind"]
     list_select_related = ["child"]
     raw_id_fields = ["child"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """The alert queue, for operators to see what was sent, skipped or given up and why.
+    Read-only: only the writers queue alerts and only the worker changes them."""
+
+    list_display = ["created_at", "kind", "child", "membership", "channel", "due_at", "attempts", "outcome", "sent_at"]
+    list_filter = ["outcome", "kind", "channel"]
+    list_select_related = ["child", "membership__user"]
+    search_fields = ["event", "child__name", "membership__user__email", "last_error"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

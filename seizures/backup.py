@@ -5,7 +5,9 @@ Every stored field of every record is carried (ids, timestamps, versions, soft-d
 stamps), with links between records written as public ids and people as e-mail addresses,
 so an import reproduces the records exactly. Invitations and device tokens are not carried:
 they are credentials of the installation that issued them (make new device tokens after a move).
-Files staged for an import are not carried either (they last a day at most).
+Files staged for an import are not carried either (they last a day at most), nor are the
+alerts' push subscriptions (bound to this installation's VAPID key) and queued alerts; each
+member's alert choices are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from caregiver.files import FileRefused, FileTooLarge, read_regular_file
 from caregiver.models import AuditEvent, Child, Membership, User
 from caregiver.text import storable
 from seizures.models import (
+    AlertPreference,
     Cluster,
     DayConfirmation,
     DayNote,
@@ -64,13 +67,16 @@ SECTIONS: dict[str, type[models.Model]] = {
     "rescue_medicines": RescueMedicine,
     "rescue_doses": RescueDose,
     "day_notes": DayNote,
+    "alert_preferences": AlertPreference,
     "audit_events": AuditEvent,
 }
 # Sections added after version 1 was first written: a file made before them has none.
 LATER_SECTIONS = set(SECTIONS) - {"memberships", "clusters", "episodes", "treatments", "audit_events"}
 # Records other records link to, written by their public id: an import maps those back.
 # Seizures only as far as a rescue dose names them (a history can hold 100,000).
-LINKED = (Cluster, Treatment, Medicine, ActionPlan, RescueMedicine, Episode)
+LINKED = (Membership, Cluster, Treatment, Medicine, ActionPlan, RescueMedicine, Episode)
+# Records that belong to the child through a membership (a member's own alert choices).
+THROUGH_MEMBERSHIP = {AlertPreference}
 # A field that later became another: an episode exported with "asleep when it began" ticked
 # began asleep (the onset state), so an old file loses nothing.
 LEGACY_ASLEEP = "asleep_at_onset"
@@ -142,7 +148,8 @@ def export_child(child: Child) -> dict:
         "people": [{"email": u.email, "name": u.name} for u in people],
     }
     for section, model in SECTIONS.items():
-        rows = model.objects.filter(child=child).order_by("pk")
+        scope = {"membership__child": child} if model in THROUGH_MEMBERSHIP else {"child": child}
+        rows = model.objects.filter(**scope).order_by("pk")
         document[section] = [_row(obj, links) for obj in rows.iterator(chunk_size=2000)]
     return json.loads(json.dumps(document, cls=_Encoder))
 
@@ -291,7 +298,8 @@ def import_child(document: dict) -> tuple[Child, bool]:
             for section, model in SECTIONS.items():
                 if model is RescueDose:
                     links[Episode] = _named_episodes(child, document[section])
-                objects = [_build(model, row, links, child=child) for row in document[section]]
+                parent = {} if model in THROUGH_MEMBERSHIP else {"child": child}
+                objects = [_build(model, row, links, **parent) for row in document[section]]
                 model.objects.bulk_create(objects, batch_size=2000)
                 if model in LINKED and model is not Episode:
                     links[model] = {str(obj.public_id): obj for obj in model.objects.filter(child=child)}

@@ -685,7 +685,8 @@ class DayNote(models.Model):
             raise ValidationError(errors)
 
 
-# Medicines, doses and weights, and the action plan with its rescue doses, live in their own
-# modules; imported here so Django registers them.
+# Medicines, doses and weights, the action plan with its rescue doses, and the team alerts
+# live in their own modules; imported here so Django registers them as this app's models.
+from seizures.alert_models import Alert, AlertPreference, PushSubscription  # noqa: E402, F401
 from seizures.medicine_models import Dose, DoseVersion, Medicine, Weight  # noqa: E402, F401
 from seizures.plan_models import ActionPlan, RescueDose, RescueMedicine  # noqa: E402, F401

@@ -11,6 +11,7 @@ A client UUID stored for another child raises ClientUUIDConflict and changes not
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ from django.utils.translation import gettext as _
 from caregiver import audit
 from caregiver.models import Child, User
 from caregiver.text import validate_storable_text
+from seizures import recording_alerts as alerts
+from seizures.alert_models import Kind
 from seizures.forms import EpisodeForm, TreatmentForm
 from seizures.medicine_models import NOT_MEDICINES, Medicine
 from seizures.models import (
@@ -165,11 +168,13 @@ def _cluster_for(child: Child, at: datetime) -> Cluster:
     return cluster
 
 
-def _save_once(episode: Episode, *, actor: User, summary: str) -> Saved:
+def _save_once(
+    episode: Episode, *, actor: User, summary: str, then: Callable[[Child, User, Episode], None] | None = None
+) -> Saved:
     """Saves a new episode unless its `client_uuid` is stored. A replay gets the stored
     episode back (even if deleted since: a replay never resurrects or changes anything). Two
     simultaneous requests with one UUID race on the unique constraint; the loser reads the
-    winner's row."""
+    winner's row. `then` runs in the same transaction after a save (it queues alerts)."""
     child = episode.child
     existing = _created_by(child, episode.client_uuid)
     if existing is not None:
@@ -181,6 +186,8 @@ def _save_once(episode: Episode, *, actor: User, summary: str) -> Saved:
                 episode.cluster = _cluster_for(child, episode.started_at)
             episode.save()
             audit.record(actor, "create", child=child, obj=episode, summary=summary)
+            if then is not None:
+                then(child, actor, episode)
     except IntegrityError:
         existing = _created_by(child, episode.client_uuid)
         if existing is None:
@@ -215,7 +222,7 @@ def start(child: Child, user: User, *, key: UUID, started_at: datetime, changes:
                 .first()
             )
             if running is None:
-                return _save_once(episode, actor=user, summary="Started the timer")
+                return _save_once(episode, actor=user, summary="Started the timer", then=alerts.queue_start)
             JoinedStart.objects.create(client_uuid=key, episode=running)
             result = update_timed(child, user, running, changes, summary="Timer joined from another phone")
             result.joined = True
@@ -268,6 +275,8 @@ def update_timed(
             episode.save()
             shown = summary or "Timer (sent from the phone): " + ", ".join(changed)
             audit.record(user, "edit", child=child, obj=episode, summary=shown)
+        if episode.rescue_given_at and {"rescue_medicine", "rescue_given_at"} & set(changed):
+            alerts.queue(child, user, episode, {Kind.RESCUE: episode.rescue_given_at})
     return Saved(episode)
 
 
@@ -317,7 +326,8 @@ def undo_move(child: Child, user: User, episode_id: UUID, shown_steps: str) -> E
 
 
 def give_rescue(child: Child, user: User, episode_id: UUID, medicine: str, given_at: datetime | None = None) -> Episode:
-    """Records the rescue medicine as given at `given_at` (default now). The dose itself, with
+    """Records the rescue medicine as given at `given_at` (default now), and queues the team's
+    "rescue given" alert (one per member however often it is pressed). The dose itself, with
     its guard, is `seizures.recording_plan.give`'s."""
     with transaction.atomic():
         episode = _locked(child, episode_id)
@@ -325,6 +335,7 @@ def give_rescue(child: Child, user: User, episode_id: UUID, medicine: str, given
         episode.rescue_given_at = given_at or timezone.now()
         episode.save()
         audit.record(user, "edit", child=child, obj=episode, summary="Timer: rescue medicine given")
+        alerts.queue(child, user, episode, {Kind.RESCUE: episode.rescue_given_at})
     return episode
 
 
@@ -349,7 +360,7 @@ def tap(child: Child, user: User, *, key: UUID, tapped_at: datetime) -> Saved:
     ValidationError when the time breaks the model's rules."""
     episode = Episode(child=child, started_at=tapped_at, is_tally=True, logged_by=user, client_uuid=key)
     check(episode)
-    return _save_once(episode, actor=user, summary="Counted a seizure (+1)")
+    return _save_once(episode, actor=user, summary="Counted a seizure (+1)", then=alerts.queue_tally)
 
 
 def undo_tap(child: Child, user: User, tap_id: UUID) -> tuple[Episode, bool]:

@@ -4,6 +4,7 @@ from django.urls import path
 
 from seizures.reports import views as reports
 from seizures.views import (
+    alerts,
     days,
     episodes,
     home,
@@ -27,6 +28,7 @@ DAYS = "c/<uuid:child_id>/days/"
 UNCOUNTABLE = "c/<uuid:child_id>/too-frequent/"
 MEDICINE = "c/<uuid:child_id>/medicines/<uuid:medicine_id>/"
 NOTES = "c/<uuid:child_id>/notes/"
+ALERTS = "c/<uuid:child_id>/alerts/"
 
 urlpatterns = [
     path("c/<uuid:child_id>/", home.child_home, name="home"),
@@ -85,4 +87,8 @@ urlpatterns = [
     path("c/<uuid:child_id>/fhir/", reports.export_fhir, name="export-fhir"),
     path("c/<uuid:child_id>/import/", imports.import_upload, name="import-upload"),
     path("c/<uuid:child_id>/import/<uuid:upload_id>/", imports.import_map, name="import-map"),
+    path(ALERTS, alerts.alerts, name="alerts"),
+    path(ALERTS + "devices/", alerts.device_add, name="alert-device-add"),
+    path(ALERTS + "devices/<uuid:device_id>/test/", alerts.device_test, name="alert-device-test"),
+    path(ALERTS + "devices/<uuid:device_id>/remove/", alerts.device_remove, name="alert-device-remove"),
 ]

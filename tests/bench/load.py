@@ -7,6 +7,11 @@ replayed requests, the timeline) beside clinicians reading charts and reports, a
 of /healthz. Prints requests per second, p50/p95/p99 per kind of request, errors, and the
 episodes the clients created against those the database holds (lost or duplicated).
 
+The team alerts' worker (`manage.py sendalerts`) runs beside gunicorn: each child has a
+watcher who wants "seizure started" on a phone whose push service is a stand-in on
+127.0.0.1; every payload it receives is decrypted, and the delay from the seizure's start to
+its receipt is reported (p50/p95), with the started alerts lost or duplicated.
+
 Bounded: every client stops at the deadline and after MAX_REQUESTS_PER_CLIENT requests;
 nothing is sent anywhere but 127.0.0.1. Run by hand; it is not a test.
 """
@@ -190,15 +195,16 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-def seed(children: int, caregivers: int, clinicians: int) -> tuple[list, list]:
-    """Families with a few months of history each; returns (caregivers, clinicians) as
+def seed(children: int, caregivers: int, clinicians: int, endpoint: str, keys) -> tuple[list, list]:
+    """Families with a few months of history each, each with a watcher whose phone (at
+    `endpoint`, with `keys`) gets "seizure started"; returns (caregivers, clinicians) as
     (email, child ids) pairs."""
     from datetime import date, timedelta
 
     from django.utils import timezone
 
     from caregiver.models import Child, Membership, Role, User
-    from seizures.models import Episode
+    from seizures.models import AlertPreference, Episode, PushSubscription
 
     def user(email: str) -> User:
         account = User(email=email)
@@ -214,6 +220,11 @@ def seed(children: int, caregivers: int, clinicians: int) -> tuple[list, list]:
             Episode(child=child, started_at=now - timedelta(hours=3 * i), duration_seconds=60 + i % 300)
             for i in range(800)
         )
+        watcher = user(f"watcher{c}@load.test")
+        watcher.save()
+        membership = Membership.objects.create(user=watcher, child=child, role=Role.CAREGIVER)
+        AlertPreference.objects.create(membership=membership, started=True, threshold=False, rescue=False)
+        PushSubscription.objects.create(user=watcher, endpoint=f"{endpoint}{c}", p256dh=keys.p256dh, auth=keys.auth)
     per_child = max(1, caregivers // children)
     for n in range(caregivers):
         account = user(f"caregiver{n}@load.test")
@@ -246,6 +257,13 @@ def clinician_pages() -> list[str]:
 
 
 def run(database: str, args) -> dict:
+    from tests.support.push import BrowserKeys, push_service, vapid_keys
+
+    with push_service() as pushes:
+        return _run(database, args, pushes, BrowserKeys(), vapid_keys())
+
+
+def _run(database: str, args, pushes, keys, vapid: tuple[str, str]) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="load-"))
     scratch = None
     if database == "postgres":
@@ -265,6 +283,9 @@ def run(database: str, args) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(workdir / "static"),
         "AXES_FAILURE_LIMIT": "1000",
+        "VAPID_PUBLIC_KEY": vapid[0],
+        "VAPID_PRIVATE_KEY": vapid[1],
+        "VAPID_SUBJECT": "mailto:load@load.test",
     }
     # One database per process (main() starts one per database), so Django is set up once.
     os.environ.update(env | {"DJANGO_SETTINGS_MODULE": "caregiver.settings"})
@@ -276,7 +297,7 @@ def run(database: str, args) -> dict:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    caregivers, clinicians = seed(args.children, args.caregivers, args.clinicians)
+    caregivers, clinicians = seed(args.children, args.caregivers, args.clinicians, pushes.endpoint("child"), keys)
     pages = clinician_pages()
     connections["default"].close()
 
@@ -286,6 +307,7 @@ def run(database: str, args) -> dict:
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    worker = subprocess.Popen([*manage, "sendalerts"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     results = Results()
     try:
         for _ in range(100):
@@ -310,14 +332,23 @@ def run(database: str, args) -> dict:
             thread.join()
         elapsed = time.monotonic() - start.started
         measured = sum(len(v) for k, v in results.latencies.items() if k != "sign-in")
+        # Let the worker send what the last seizures queued.
+        from seizures.models import Alert
+
+        drain_by = time.monotonic() + 30
+        while Alert.objects.filter(kind="started", outcome="").exists() and time.monotonic() < drain_by:
+            time.sleep(0.2)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        worker.terminate()
+        worker.wait(timeout=30)
 
     expected = len(results.taps) + len(results.timers)
     stored = Episode.objects.filter(client_uuid__in=list(results.taps)).count()
     stored += Episode.objects.filter(public_id__in=list(results.timers)).count()
     new = Episode.objects.count() - before
+    alerts = _alert_delays(pushes, keys, results.timers)
     connections["default"].close()
     if scratch:
         import psycopg
@@ -352,7 +383,30 @@ def run(database: str, args) -> dict:
         "lost": expected - stored,
         "duplicated": new - expected,
         "logging_p95_over_healthz_p95": round(logging_p95 / healthz_p95, 2),
+        "alerts": alerts,
         "kinds": kinds,
+    }
+
+
+def _alert_delays(pushes, keys, timers: set[str]) -> dict:
+    """From each seizure's start to the push stand-in's receipt of its "started" alert."""
+    from seizures.models import Episode
+
+    starts = dict(Episode.objects.filter(public_id__in=list(timers)).values_list("public_id", "started_at"))
+    tags, delays = [], []
+    for received in pushes.received:
+        tag = keys.decrypt(received.body)["tag"]
+        tags.append(tag)
+        started_at = starts.get(uuid.UUID(tag.split(":", 1)[1]))
+        if started_at is not None:
+            delays.append(received.at - started_at.timestamp())
+    return {
+        "expected": len(timers),
+        "received": len(tags),
+        "lost": len(timers - {tag.split(":", 1)[1] for tag in tags}),
+        "duplicated": len(tags) - len(set(tags)),
+        "delay_p50_ms": round(percentile(delays, 50) * 1000) if delays else None,
+        "delay_p95_ms": round(percentile(delays, 95) * 1000) if delays else None,
     }
 
 

@@ -27,7 +27,8 @@ from tests.support.factories import (
     sweep_uncountable,
     sweep_weight,
 )
-from tests.support.sweep import _device_token, _import_upload
+from tests.support.push import BrowserKeys
+from tests.support.sweep import _device_token, _import_upload, _push_device
 
 
 def _open_period(child, user) -> dict:
@@ -147,9 +148,14 @@ WRITES = {
     "seizures:note-add": (lambda c, u: {}, lambda c, o: {
         "client_uuid": str(uuid4()), "noted_on": "2026-04-02", "kind": "illness", "temperature_c": "38.2"}, "create"),
     "seizures:note-delete": (lambda c, u: {"note_id": sweep_day_note(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:alerts": (lambda c, u: {}, lambda c, o: {"started": "on", "channel": "push"}, "edit"),
+    "seizures:alert-device-add": (lambda c, u: {}, lambda c, o: {"endpoint": "https://push.example.com/1", "keys": {
+        "p256dh": BrowserKeys().p256dh, "auth": BrowserKeys().auth}}, "create"),
+    "seizures:alert-device-test": (lambda c, u: {"device_id": _push_device(c, u)}, lambda c, o: {}, "create"),
+    "seizures:alert-device-remove": (lambda c, u: {"device_id": _push_device(c, u)}, lambda c, o: {}, "delete"),
 }  # fmt: skip
-# Routes that take one JSON entry rather than a form (the phone's outbox).
-JSON_ROUTES = {"seizures:sync"}
+# Routes that take one JSON entry rather than a form (the phone's outbox, a push subscription).
+JSON_ROUTES = {"seizures:sync", "seizures:alert-device-add"}
 # Deleting the child takes its trail with it; that event is kept without a child (tested in
 # test_children.py).
 NOT_CHILD_TRAIL = {"child-delete"}

@@ -25,9 +25,17 @@ PUBLIC_NAMES = {
     "invitation-accept",
 }
 PUBLIC_NAMESPACES = {"education", "offline"}
-# Leaving a care team is open to every role, clinicians included; so is writing the seizure
-# action plan (the one record a clinician may change).
-READ_ROLE_MAY_POST = {"team-leave", "seizures:plan-edit"}
+# Open to every role, clinicians included: leaving a care team, writing the seizure action plan
+# (the one record of the child a clinician may change), and one's own alerts (which events
+# reach them, their devices) — a member's own settings, not the child's records.
+READ_ROLE_MAY_POST = {
+    "team-leave",
+    "seizures:plan-edit",
+    "seizures:alerts",
+    "seizures:alert-device-add",
+    "seizures:alert-device-test",
+    "seizures:alert-device-remove",
+}
 WRITE_METHODS = ["post", "put", "patch", "delete"]
 
 

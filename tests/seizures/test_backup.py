@@ -19,6 +19,7 @@ from caregiver.models import AuditEvent, Child, Membership, User
 from seizures import recording_plan
 from seizures.backup import MAX_BYTES, SECTIONS, export_child
 from seizures.models import (
+    AlertPreference,
     Cluster,
     DayConfirmation,
     Dose,
@@ -302,3 +303,19 @@ def test_a_dose_naming_a_medicine_the_file_does_not_hold_is_refused(history, tmp
     with pytest.raises(CommandError, match="does not hold"):
         call_command("import_child", str(path), stdout=StringIO())
     assert not Medicine.objects.exists()
+
+
+def test_round_trip_carries_each_members_alert_choices(history, caregiver_user, tmp_path) -> None:
+    membership = Membership.objects.get(child=history, user=caregiver_user)
+    AlertPreference.objects.create(membership=membership, started=True, rescue=False, channel="email")
+    path = tmp_path / "robin.json"
+    call_command("export_child", str(history.public_id), str(path), stdout=StringIO())
+    before = _without_stamp(json.loads(path.read_text()))
+    assert before["alert_preferences"][0]["membership"] == str(membership.public_id)
+    history.delete()
+    call_command("import_child", str(path), stdout=StringIO())
+    child = Child.objects.get(public_id=history.public_id)
+    assert _without_stamp(export_child(child)) == before
+    preference = AlertPreference.objects.get(membership__child=child)
+    assert preference.membership.user == caregiver_user
+    assert preference.kinds() == {"started", "threshold"} and preference.channel == "email"

@@ -1,6 +1,7 @@
 """The map of the seizures app holds: one module writes (seizures/recording.py, with its
 siblings for the diary's days, seizures/recording_days.py, for medicines and doses,
-seizures/recording_medicines.py, and the action plan and rescue doses, seizures/recording_plan.py), the read
+seizures/recording_medicines.py, for the action plan and rescue doses,
+seizures/recording_plan.py, and for the team alerts, seizures/recording_alerts.py), the read
 side (seizures/reports/) never imports it, and caregiver never imports the other apps."""
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def test_only_the_write_module_creates_or_changes_seizure_records() -> None:
         "seizures/recording_days.py",
         "seizures/recording_medicines.py",
         "seizures/recording_plan.py",
+        "seizures/recording_alerts.py",
     }
 
 

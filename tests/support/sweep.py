@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 from caregiver import devices
 from caregiver.models import Child, Invitation, Membership, Role, User
-from seizures.models import ImportUpload
+from seizures.models import ImportUpload, PushSubscription
 from tests.support.factories import (
     sweep_day_note,
     sweep_episode,
@@ -38,6 +39,12 @@ def _device_token(child: Child, user: User) -> Any:
     return devices.issue(child, child.membership.user, name="sweep", read_only=False)[0].public_id
 
 
+def _push_device(child: Child, user: User) -> Any:
+    return PushSubscription.objects.create(
+        user=user, endpoint=f"https://push.example.com/{uuid4()}", p256dh="x", auth="y"
+    ).public_id
+
+
 def _import_upload(child: Child, user: User) -> Any:
     content = b"date,duration\n2026-11-01 10:00,60\n"
     return ImportUpload.objects.create(child=child, uploaded_by=user, name="sweep.csv", content=content).public_id
@@ -55,4 +62,5 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "medicine_id": sweep_medicine,
     "weight_id": sweep_weight,
     "note_id": sweep_day_note,
+    "device_id": _push_device,
 }

@@ -15,6 +15,8 @@ const STATIC_URL = {{ static_url|safe }};
 const HASHED = {{ hashed|safe }};
 const OFFLINE_URL = {{ offline_url|safe }};
 const HEADER = {{ header|safe }};
+// An alert's title when its message has none.
+const ALERT_TITLE = "{{ alert_title|escapejs }}";
 // Where "/" goes with no network for a family with one child (the page "/" redirects to).
 const START_KEY = "/__start__";
 // With a kept copy at hand, wait this long for the network (a bad signal mid-seizure must not
@@ -190,3 +192,35 @@ async function refreshKept() {
   const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
   await refresh(paths.filter((path) => path !== START_KEY), 0);
 }
+
+// Team alerts (manage.py sendalerts): each push message is the JSON {title, body, url, tag,
+// icon}. The tag makes a repeat of one alert replace the one shown, not add a second.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data.text() };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || ALERT_TITLE, {
+    body: data.body || "",
+    tag: data.tag,
+    renotify: Boolean(data.tag),
+    icon: data.icon,
+    data: { url: data.url || "/" },
+  }));
+});
+
+// Tapping an alert opens the page it names (the seizure's timer, or the child's page), in a
+// window of the app already showing it if there is one. Only this site's own pages.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data || {}).url || "/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).pathname === url.pathname);
+    if (open) return open.focus();
+    return self.clients.openWindow(url.href);
+  })());
+});
