@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from seizures.alert_models import Alert, Kind
+from seizures.plan_models import ActionPlan
 from seizures.templatetags.seizures import duration as format_duration
 
 # A push message is small (4 KB at most, encrypted): the rescue plan is cut to this.
@@ -56,9 +57,16 @@ def message_for(alert: Alert) -> Message | None:
         if ended:
             return Message(title, ended, path)
         body = _("Started at %(at)s and still going.") % {"at": at}
-        if child.rescue_plan:
-            plan = child.rescue_plan[:PLAN_CHARACTERS]
-            body += " " + _("Rescue plan: %(plan)s") % {"plan": plan}
+        plan = ActionPlan.objects.for_child(child).newest_first().first()
+        step = plan.step_at(threshold) if plan is not None else None
+        if step is not None:
+            # The action plan's step for this minute, as the timer shows it.
+            said = _("Plan, from minute %(minute)s: %(text)s") % {"minute": step["minute"], "text": step["text"]}
+            body += " " + said[:PLAN_CHARACTERS]
+            if plan.emergency_number:
+                body += " " + _("Emergency number: %(number)s") % {"number": plan.emergency_number}
+        elif child.rescue_plan:
+            body += " " + _("Rescue plan: %(plan)s") % {"plan": child.rescue_plan[:PLAN_CHARACTERS]}
         return Message(title, body, path)
     if alert.kind == Kind.RESCUE:
         given_at = (episode.rescue_given_at or episode.started_at).astimezone(child.zone).strftime("%H:%M")

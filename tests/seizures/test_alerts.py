@@ -14,6 +14,7 @@ from seizures import recording
 from seizures.alert_models import Alert, AlertPreference, Channel, Kind
 from seizures.alert_text import message_for
 from tests.conftest import join, make_user
+from tests.support.factories import make_plan
 
 
 def start(child, user, at=None):
@@ -134,6 +135,14 @@ def test_threshold_alert_says_the_plan_and_is_dropped_if_it_ended_before(child, 
     recording.end(child, owner, episode.public_id)  # after a few milliseconds: under the threshold
     alert.refresh_from_db()
     assert message_for(Alert.objects.select_related("episode", "child").get(pk=alert.pk)) is None
+
+
+def test_with_an_action_plan_the_threshold_alert_gives_its_step_for_that_minute(child, owner, caregiver_user):
+    make_plan(child, owner)  # steps at 0, 5 and 10 minutes; the threshold is 5
+    start(child, owner)
+    body = message_for(alerts_to(caregiver_user, Kind.THRESHOLD).get()).body
+    assert "Plan, from minute 5: Give buccal midazolam" in body and "Emergency number: 112" in body
+    assert "Rescue plan:" not in body
 
 
 def test_a_deleted_seizure_sends_nothing(child, owner, caregiver_user):
