@@ -17,7 +17,7 @@ from seizures.alert_models import AlertPreference, Channel
 class AlertPreferenceForm(forms.ModelForm):
     class Meta:
         model = AlertPreference
-        fields = ["started", "threshold", "rescue", "cluster", "channel"]
+        fields = ["started", "threshold", "rescue", "cluster", "dose", "channel"]
         widgets = {"channel": forms.RadioSelect}
 
     def __init__(self, *args, child: Child, **kwargs) -> None:
@@ -26,6 +26,9 @@ class AlertPreferenceForm(forms.ModelForm):
             "When a seizure is still going after %(minutes)s minutes, with the rescue plan."
         ) % {"minutes": child.rescue_threshold_minutes}
         self.fields["rescue"].help_text = _("What was given, and by whom.")
+        self.fields["dose"].help_text = _(
+            "When a medicine’s scheduled dose is neither given nor skipped 30 minutes after it was due."
+        )
         if child.cluster_alert_count and child.cluster_alert_hours:
             self.fields["cluster"].help_text = _("When %(count)s seizures happen within %(hours)s hours.") % {
                 "count": child.cluster_alert_count,

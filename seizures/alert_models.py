@@ -8,6 +8,7 @@ the episode models. Rows are written only by `seizures.recording_alerts`.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -26,11 +27,12 @@ class Kind(models.TextChoices):
     THRESHOLD = "threshold", _("A seizure passed the rescue threshold")
     RESCUE = "rescue", _("Rescue medicine was given")
     CLUSTER = "cluster", _("Cluster alert (the child’s seizures in a few hours)")
+    DOSE = "dose", _("A scheduled dose is 30 minutes overdue")
     # A member's "send a test" from the alerts page; never a preference.
     TEST = "test", _("Test")
 
 
-PREFERENCE_KINDS = [Kind.STARTED, Kind.THRESHOLD, Kind.RESCUE, Kind.CLUSTER]
+PREFERENCE_KINDS = [Kind.STARTED, Kind.THRESHOLD, Kind.RESCUE, Kind.CLUSTER, Kind.DOSE]
 # What a member gets before they choose (the issue: owners and caregivers hear about the two
 # moments someone may need to act; a clinician hears nothing unless they ask).
 ROLE_DEFAULTS = {
@@ -38,6 +40,17 @@ ROLE_DEFAULTS = {
     Role.CAREGIVER: {Kind.THRESHOLD, Kind.RESCUE},
     Role.CLINICIAN: set(),
 }
+
+
+def dose_event(medicine_id, due: datetime) -> str:
+    """The event of a dose gone overdue: its medicine and due time (one alert per member)."""
+    return f"{Kind.DOSE}:{medicine_id}:{due.isoformat()}"
+
+
+def dose_of(event: str) -> tuple[str, datetime]:
+    """The medicine id and due time `dose_event` wrote."""
+    _kind, medicine_id, due = event.split(":", 2)
+    return medicine_id, datetime.fromisoformat(due)
 
 
 class Channel(models.TextChoices):
@@ -53,6 +66,7 @@ class AlertPreference(models.Model):
     threshold = models.BooleanField(_("a seizure passed the rescue threshold"), default=True)
     rescue = models.BooleanField(_("rescue medicine was given"), default=True)
     cluster = models.BooleanField(_("cluster alert"), default=False)
+    dose = models.BooleanField(_("a scheduled dose is 30 minutes overdue"), default=False)
     channel = models.CharField(_("how"), max_length=10, choices=Channel, default=Channel.PUSH)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from seizures.alert_models import Alert, Kind
+from seizures.alert_models import Alert, Kind, dose_of
+from seizures.medicine_models import Dose, Medicine
 from seizures.plan_models import ActionPlan
 from seizures.templatetags.seizures import duration as format_duration
 
@@ -35,6 +36,8 @@ def message_for(alert: Alert) -> Message | None:
             _("Alerts about %(name)s reach this device.") % {"name": child.name},
             child.get_absolute_url(),
         )
+    if alert.kind == Kind.DOSE:
+        return _dose_message(alert)
     if episode is None or episode.deleted_at is not None:
         return None
     at = episode.started_at.astimezone(child.zone).strftime("%H:%M")
@@ -104,3 +107,18 @@ def _actor_name(alert: Alert) -> str:
     if alert.actor is None:
         return _("someone on the team")
     return alert.actor.get_short_name()
+
+
+def _dose_message(alert: Alert) -> Message | None:
+    """A scheduled dose still neither given nor skipped (None once someone records it)."""
+    medicine_id, due = dose_of(alert.event)
+    medicine = Medicine.objects.filter(child=alert.child, public_id=medicine_id).first()
+    if medicine is None or Dose.objects.filter(medicine=medicine, scheduled_at=due, extra=False).exists():
+        return None
+    child = alert.child
+    at = due.astimezone(child.zone).strftime("%H:%M")
+    return Message(
+        _("%(name)s: %(medicine)s dose overdue") % {"name": child.name, "medicine": medicine.name},
+        _("The %(at)s dose is not recorded as given or skipped.") % {"at": at},
+        child.get_absolute_url(),
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -44,6 +45,8 @@ ALERT_ICON = "caregiver/icons/icon-192.png"
 # An alert the worker reaches this long after its event (the worker was down) is dropped:
 # the team has long since seen the seizure in the app.
 STALE_AFTER = timedelta(hours=12)
+# How often the worker looks for scheduled doses gone overdue.
+DOSE_CHECK_SECONDS = 60
 
 
 def still_wanted(alert: Alert) -> bool:
@@ -66,6 +69,7 @@ class Worker:
     # sharing a caller's (a test's transaction).
     own_connections: bool = False
     _vapid: Vapid | None = None
+    _doses_checked_at: float | None = None
 
     def run(self, *, once: bool = False) -> int:
         """Sends what is due, then (unless `once`) polls until stopped. Returns how many
@@ -75,6 +79,7 @@ class Worker:
             if self.own_connections:
                 # A connection the database dropped meanwhile (a restart) is replaced, not reused.
                 close_old_connections()
+            self.check_doses()
             claimed = recording_alerts.claim(BATCH)
             for index, alert in enumerate(claimed):
                 if self.stop.is_set():
@@ -86,6 +91,18 @@ class Worker:
             if not claimed:
                 self.stop.wait(self.poll_seconds)
         return done
+
+    def check_doses(self) -> None:
+        """About once a minute, queues the "dose overdue" alerts now due (an error is logged,
+        never the end of the worker)."""
+        now = time.monotonic()
+        if self._doses_checked_at is not None and now - self._doses_checked_at < DOSE_CHECK_SECONDS:
+            return
+        self._doses_checked_at = now
+        try:
+            recording_alerts.queue_overdue_doses()
+        except Exception:
+            log.exception("Checking for overdue doses failed")
 
     def deliver_safely(self, alert: Alert) -> int:
         """`deliver`, with any unexpected error logged and the alert put back for a later try,

@@ -64,8 +64,13 @@ class DueList:
 
 def medicines_with_versions(child: Child):
     """The child's medicines with their treatment and versions (two queries)."""
+    return with_versions(Medicine.objects.filter(child=child))
+
+
+def with_versions(medicines):
+    """`medicines` with their treatment and their dose versions in order (two queries)."""
     versions = Prefetch("versions", queryset=DoseVersion.objects.order_by("starts_on", "created_at"))
-    return Medicine.objects.filter(child=child).select_related("treatment").prefetch_related(versions)
+    return medicines.select_related("treatment").prefetch_related(versions)
 
 
 def version_on(medicine: Medicine, day: date) -> DoseVersion | None:

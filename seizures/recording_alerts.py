@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from caregiver import audit
 from caregiver.models import Child, Membership, User
-from seizures.alert_models import Alert, AlertPreference, Kind, Outcome, PushSubscription
-from seizures.models import Episode
+from seizures import dues
+from seizures.alert_models import Alert, AlertPreference, Kind, Outcome, PushSubscription, dose_event
+from seizures.models import Dose, Episode, Medicine
 
 # How long a worker may hold a claimed row before another worker may take it: far longer than
 # one send (its network timeouts are 10 seconds), so a live worker's rows are never taken.
@@ -89,6 +90,58 @@ def crosses_cluster_threshold(child: Child, episode: Episode) -> bool:
     since = episode.started_at - timedelta(hours=child.cluster_alert_hours)
     recent = Episode.objects.for_child(child).live().filter(started_at__gt=since, started_at__lte=episode.started_at)
     return recent.count() == child.cluster_alert_count
+
+
+# A scheduled dose neither given nor skipped this long after its due time is "overdue".
+OVERDUE_AFTER = timedelta(minutes=30)
+# Doses overdue longer than this when the worker first looks (it was down) are not told.
+OVERDUE_LOOKBACK = timedelta(hours=6)
+
+
+def queue_overdue_doses(now: datetime | None = None) -> int:
+    """Queues "dose overdue" for each scheduled dose due between OVERDUE_LOOKBACK and
+    OVERDUE_AFTER ago with nothing recorded for it, to each member who asked for it (nobody
+    does by default). Run by the worker about once a minute; the event names the medicine
+    and the due time, so a dose is told once per member however often it runs. Returns how
+    many alerts were queued. Five queries whatever the history."""
+    now = now or timezone.now()
+    start, end = now - OVERDUE_LOOKBACK - OVERDUE_AFTER, now - OVERDUE_AFTER
+    wanting = list(
+        Membership.objects.filter(alert_preference__dose=True, user__is_active=True).select_related("alert_preference")
+    )
+    if not wanting:
+        return 0
+    members: dict[int, list[Membership]] = {}
+    for membership in wanting:
+        members.setdefault(membership.child_id, []).append(membership)
+    medicines = dues.with_versions(Medicine.objects.filter(child__in=members).select_related("child"))
+    recorded = set(
+        Dose.objects.filter(child__in=members, scheduled_at__gte=start, scheduled_at__lt=end, extra=False).values_list(
+            "medicine_id", "scheduled_at"
+        )
+    )
+    alerts = []
+    for medicine in medicines:
+        for due, _version in dues.medicine_slots(medicine, medicine.child.zone, start, end):
+            if (medicine.pk, due) in recorded:
+                continue
+            for membership in members[medicine.child_id]:
+                alerts.append(
+                    Alert(
+                        kind=Kind.DOSE,
+                        event=dose_event(medicine.public_id, due),
+                        child=medicine.child,
+                        membership=membership,
+                        channel=membership.alert_preference.channel,
+                        due_at=now,
+                    )
+                )
+    told = set(
+        Alert.objects.filter(event__in={alert.event for alert in alerts}).values_list("event", "membership_id")
+    )
+    fresh = [alert for alert in alerts if (alert.event, alert.membership_id) not in told]
+    Alert.objects.bulk_create(fresh, ignore_conflicts=True)  # a second worker at once: one each
+    return len(fresh)
 
 
 # --- A member's choices and devices --------------------------------------------------------------------

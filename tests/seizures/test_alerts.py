@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -13,8 +13,10 @@ from caregiver.models import Membership, Role
 from seizures import recording
 from seizures.alert_models import Alert, AlertPreference, Channel, Kind
 from seizures.alert_text import message_for
+from seizures.models import Dose
+from seizures.recording_alerts import queue_overdue_doses
 from tests.conftest import join, make_user
-from tests.support.factories import make_plan
+from tests.support.factories import make_medicine, make_plan
 
 
 def start(child, user, at=None):
@@ -28,7 +30,7 @@ def alerts_to(user, kind=None):
 
 def prefer(user, child, **kinds):
     membership = Membership.objects.get(user=user, child=child)
-    defaults = {"started": False, "threshold": False, "rescue": False, "cluster": False} | kinds
+    defaults = {"started": False, "threshold": False, "rescue": False, "cluster": False, "dose": False} | kinds
     AlertPreference.objects.update_or_create(membership=membership, defaults=defaults)
 
 
@@ -179,3 +181,34 @@ def test_starting_costs_the_same_queries_however_big_the_team(child, owner, memb
     # number of members.
     with django_assert_num_queries(13):
         start(child, owner)
+
+
+# --- A scheduled dose gone overdue -----------------------------------------------------------------
+LONDON_MORNING = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # GMT: 08:00 local
+
+
+def test_a_dose_30_minutes_overdue_is_told_once_to_those_who_asked(child, owner, caregiver_user, clinician):
+    medicine = make_medicine(child, "Phenobarbital", times=("08:00", "20:00"), started_on=date(2026, 11, 1))
+    prefer(caregiver_user, child, dose=True)
+    with time_machine.travel(LONDON_MORNING + timedelta(minutes=20), tick=False):
+        assert queue_overdue_doses() == 0  # not yet 30 minutes
+    with time_machine.travel(LONDON_MORNING + timedelta(minutes=31), tick=False):
+        assert queue_overdue_doses() == 1
+        assert queue_overdue_doses() == 0  # told once
+        alert = alerts_to(caregiver_user, Kind.DOSE).select_related("child").get()
+        message = message_for(alert)
+    assert message.title == "Robin: Phenobarbital dose overdue"
+    assert message.body == "The 08:00 dose is not recorded as given or skipped."
+    # Owners and clinicians get none unless they ask (the role defaults leave it off).
+    assert not alerts_to(owner, Kind.DOSE).exists() and not alerts_to(clinician, Kind.DOSE).exists()
+    Dose.objects.create(child=child, medicine=medicine, scheduled_at=LONDON_MORNING, status="skipped", reason="Asleep")
+    assert message_for(alert) is None  # recorded since: nothing to tell
+
+
+def test_a_dose_recorded_in_time_alerts_nobody(child, owner, caregiver_user):
+    medicine = make_medicine(child, times=("08:00",), started_on=date(2026, 11, 1))
+    prefer(caregiver_user, child, dose=True)
+    Dose.objects.create(child=child, medicine=medicine, scheduled_at=LONDON_MORNING, status="given",
+                        given_at=LONDON_MORNING)  # fmt: skip
+    with time_machine.travel(LONDON_MORNING + timedelta(hours=1), tick=False):
+        assert queue_overdue_doses() == 0
