@@ -136,9 +136,7 @@ def queue_overdue_doses(now: datetime | None = None) -> int:
                         due_at=now,
                     )
                 )
-    told = set(
-        Alert.objects.filter(event__in={alert.event for alert in alerts}).values_list("event", "membership_id")
-    )
+    told = set(Alert.objects.filter(event__in={alert.event for alert in alerts}).values_list("event", "membership_id"))
     fresh = [alert for alert in alerts if (alert.event, alert.membership_id) not in told]
     Alert.objects.bulk_create(fresh, ignore_conflicts=True)  # a second worker at once: one each
     return len(fresh)
