@@ -223,3 +223,15 @@ def test_logging_pages_never_load_plotly(owner_client, child, owner) -> None:
 @pytest.mark.parametrize("name", ["seizures:home", "seizures:timeline"])
 def test_the_named_logging_pages_are_among_those_checked(child, owner, name) -> None:
     assert name in {page for page, _url in _seizure_pages(child, owner)}
+
+
+@pytest.mark.parametrize("by", ["day", "week", "month"])
+def test_every_chart_of_a_full_history_passes_plotlys_validators(owner_client, history, by) -> None:
+    """The pages build figures without plotly's per-property checks (for speed): here every
+    property of every figure goes through them, strictly (an unknown one fails)."""
+    page = owner_client.get(reverse("seizures:charts", args=[history.public_id]), {"period": "all", "by": by})
+    figures = [chart.figure for chart in page.context["charts"]]
+    assert len(figures) == 6
+    for figure in figures:
+        validated = go.Figure(figure, skip_invalid=False).to_plotly_json()
+        assert [trace["type"] for trace in validated["data"]] == [trace["type"] for trace in figure["data"]]
