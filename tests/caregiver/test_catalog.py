@@ -18,12 +18,15 @@ from tests.support import catalog
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
-# Every source file of what a caregiver sees mid-seizure: a string from these left untranslated
-# would show in English on the one screen that must not make anyone stop and think.
+# Every source file of what a caregiver sees mid-seizure, and of the outbox's messages about
+# what the phone logged then: a string from these left untranslated would show in English on
+# the one screen that must not make anyone stop and think.
 EMERGENCY_SOURCES = [
     "templates/base.html",
     "templates/child_nav.html",
     "caregiver/templatetags/pwa.py",
+    "seizures/outbox.py",  # why the server refused an entry the phone sent
+    "seizures/views/outbox.py",
     "seizures/signs.py",
     "seizures/views/common.py",
     "seizures/views/home.py",

@@ -115,3 +115,14 @@ def test_the_past_seizure_form_and_its_errors_in_spanish(owner_client, spanish) 
     assert "Corrija los campos marcados. Todavía no se ha guardado nada." in errors
     assert "Escriba una fecha y una hora" in errors
     assert english_left(errors, ["Please correct", "Enter a date and time", "This field is required"]) == []
+
+
+def test_the_outbox_is_told_why_an_entry_was_refused_in_spanish(owner_client, spanish) -> None:
+    """The phone shows the server's reason under "No guardado: el servidor lo rechazó:"."""
+    url = reverse("seizures:sync", args=[spanish.public_id])
+    unreadable = owner_client.post(url, "{not json", content_type="application/json").json()
+    assert unreadable["message"] == "No se pudo leer este registro."
+    tap = {"kind": "tally", "client_uuid": "not-a-uuid", "tapped_at": timezone.now().isoformat()}
+    refused = owner_client.post(url, tap, content_type="application/json")
+    assert refused.status_code == 400
+    assert "clave del registro" in str(refused.json()["errors"])
