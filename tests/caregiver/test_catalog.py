@@ -1,6 +1,7 @@
 """The translation catalogs: committed compiled, current with the code, never fuzzy, and the
 emergency screens (the timer, the rescue alert, the home page and the phone's outbox words)
-translated to the last string. Adding a language: README, "Languages"."""
+translated to the last string — and, since every string now is, the whole catalog.
+Adding a language: README, "Languages"."""
 
 from __future__ import annotations
 
@@ -103,6 +104,12 @@ def test_no_translation_is_fuzzy(language) -> None:
 def test_the_emergency_sources_exist() -> None:
     """A renamed template must be renamed here too, or its strings would go unchecked."""
     assert [name for name in EMERGENCY_SOURCES if not (Path(settings.BASE_DIR) / name).is_file()] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_is_translated(language) -> None:
+    """A language is shipped whole: a new English string fails the build until it is translated."""
+    assert [e.msgid for e in catalog.read(po_path(language)) if not e.translated] == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
