@@ -1,8 +1,9 @@
-"""The timer in Spanish on a 390x844 phone, light and dark: the rescue alert at the threshold
+"""The timer and the home page in Spanish on a 390x844 phone, light and dark: the rescue alert at the threshold
 in Spanish, axe clean, and no line of the ~25 % longer Spanish pushing the page sideways."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,3 +57,18 @@ def test_the_timer_and_rescue_alert_in_spanish_fit_a_phone(new_context, child, o
         assert page.evaluate(NO_SIDEWAYS_SCROLL)
         assert serious_violations(page) == []
         assert errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_home_page_in_spanish_fits_a_phone(new_context, child, owner, scheme) -> None:
+    User.objects.filter(pk=owner.pk).update(language="es")
+    owner.refresh_from_db()
+    context = new_context(owner, viewport={"width": 390, "height": 844}, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    errors = watch_for_errors(page)
+    page.goto(child.get_absolute_url())
+    expect(page.get_by_role("button", name=re.compile("Crisis ahora"))).to_be_in_viewport(ratio=1)
+    expect(page.get_by_role("button", name=re.compile("Contar una crisis ahora"))).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert serious_violations(page) == []
+    assert errors == []
