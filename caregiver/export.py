@@ -67,6 +67,11 @@ def user_export(user: User) -> dict:
         children.append(record)
     return {
         "exported_at": timezone.now().isoformat(),
-        "account": {"email": user.email, "name": user.name, "joined_at": user.date_joined.isoformat()},
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "joined_at": user.date_joined.isoformat(),
+        },
         "children": children,
     }

@@ -6,6 +6,7 @@ import json
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils import timezone
@@ -191,3 +192,17 @@ class DeviceTokenForm(StorableTextForm, forms.Form):
     read_only = forms.BooleanField(
         label=_("Read only: it may list seizures but not log or change them"), required=False
     )
+
+
+class LanguageForm(forms.ModelForm):
+    """The member's language; blank follows the browser's (Accept-Language)."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    class Meta:
+        model = User
+        fields = ["language"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The browser’s language")), *settings.LANGUAGES]

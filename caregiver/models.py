@@ -87,6 +87,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("your name"), max_length=100, blank=True)
+    # Blank: the browser's language (Accept-Language) decides. Choices live in the form
+    # (settings.LANGUAGES), so adding a language needs no migration.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -88,10 +88,15 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's documented place): Accept-Language
+    # picks the language until a member chooses one (MemberLanguageMiddleware, below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Needs request.user: a member's chosen language wins over the browser's.
+    "caregiver.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "caregiver.middleware.PrivateDataMiddleware",
@@ -285,6 +290,11 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 USE_I18N = True
+# Adding a language: README, "Languages". caregiver.models.User.language offers these.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# One project-level catalog (not one per app): the apps share words (a seizure is a "crisis"
+# everywhere), one glossary sits beside it, and a translator works in one file.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGGING = {
     "version": 1,

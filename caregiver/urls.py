@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("caregiver.pwa_urls")),
     path("accounts/", include(auth_patterns)),
     path("account/", accounts.account, name="account"),
+    path("account/language/", accounts.account_language, name="account-language"),
     path("account/export.json", accounts.account_export, name="account-export"),
     path("account/delete/", accounts.account_delete, name="account-delete"),
     path("children/new/", children.child_add, name="child-add"),

@@ -16,15 +16,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caregiver import audit
 from caregiver.access import AuthedRequest
 from caregiver.export import user_export
-from caregiver.forms import ConfirmPasswordForm, PasswordChangeForm, PasswordResetForm, SignupForm
+from caregiver.forms import ConfirmPasswordForm, LanguageForm, PasswordChangeForm, PasswordResetForm, SignupForm
 from caregiver.models import Child, Membership, Role, User
 
 logger = logging.getLogger(__name__)
@@ -121,8 +121,39 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def account(request: AuthedRequest) -> HttpResponse:
+    return _account_page(request, LanguageForm(instance=request.user))
+
+
+def _account_page(request: AuthedRequest, language_form: LanguageForm, status: int = 200) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("child").order_by("child__name")
-    return render(request, "caregiver/account.html", {"memberships": memberships})
+    context = {"memberships": memberships, "language_form": language_form}
+    return render(request, "caregiver/account.html", context, status=status)
+
+
+@require_POST
+def account_language(request: AuthedRequest) -> HttpResponse:
+    """Saves the member's language and applies it from this answer on. The language cookie
+    follows, so the sign-in page after signing out speaks it too."""
+    form = LanguageForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    form.save()
+    chosen = form.cleaned_data["language"]
+    translation.activate(chosen or translation.get_language_from_request(request))
+    messages.success(request, _("Language saved."))
+    response = redirect("account")
+    if chosen:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
 
 
 @require_GET

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from caregiver.models import time_zone_names
 from seizures.signs import COLOUR_FIELD, OBSERVATIONS, SIGNS
@@ -32,29 +32,33 @@ def _sign_targets() -> list[Target]:
     for sign in SIGNS:
         targets.append(Target(sign.key, sign.label, "boolean"))
         if sign.side_field:
-            targets.append(Target(sign.side_field, format_lazy(_lazy("{}: which side"), sign.short_label), "choice"))
+            targets.append(
+                Target(sign.side_field, format_lazy(gettext_lazy("{}: which side"), sign.short_label), "choice")
+            )
         if sign.limb_field:
-            targets.append(Target(sign.limb_field, format_lazy(_lazy("{}: which limb"), sign.short_label), "choice"))
+            targets.append(
+                Target(sign.limb_field, format_lazy(gettext_lazy("{}: which limb"), sign.short_label), "choice")
+            )
     return targets
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("started_at", _lazy("Date and time it began"), "moment"),
-    Target("offset", _lazy("UTC offset or time zone of that time"), "offset"),
-    Target("duration", _lazy("Duration (seconds, m:ss or h:mm:ss)"), "duration"),
+    Target("started_at", gettext_lazy("Date and time it began"), "moment"),
+    Target("offset", gettext_lazy("UTC offset or time zone of that time"), "offset"),
+    Target("duration", gettext_lazy("Duration (seconds, m:ss or h:mm:ss)"), "duration"),
     *_sign_targets(),
-    Target(COLOUR_FIELD, _lazy("Colour change"), "choice"),
-    Target("onset", _lazy("What the child was doing as it began (awake, asleep, feeding)"), "choice"),
-    Target("seizure_type", _lazy("Seizure type"), "choice"),
+    Target(COLOUR_FIELD, gettext_lazy("Colour change"), "choice"),
+    Target("onset", gettext_lazy("What the child was doing as it began (awake, asleep, feeding)"), "choice"),
+    Target("seizure_type", gettext_lazy("Seizure type"), "choice"),
     *(Target(o.key, o.label, "boolean") for o in OBSERVATIONS),
-    Target("migration_path", _lazy("Migration path (regions separated by “>”)"), "path"),
-    Target("migration_path_seconds", _lazy("Seconds of each migration step"), "path_seconds"),
-    Target("rescue_medicine", _lazy("Rescue medicine given"), "text"),
-    Target("rescue_given_at", _lazy("Rescue medicine given at"), "moment"),
-    Target("counted_with_plus_one", _lazy("Counted with “+1” (no details)"), "boolean"),
-    Target("notes", _lazy("Notes"), "text"),
-    Target("received_at", _lazy("When it was first logged"), "moment"),
-    Target("episode_id", _lazy("Seizure id (this app’s own export)"), "uuid"),
+    Target("migration_path", gettext_lazy("Migration path (regions separated by “>”)"), "path"),
+    Target("migration_path_seconds", gettext_lazy("Seconds of each migration step"), "path_seconds"),
+    Target("rescue_medicine", gettext_lazy("Rescue medicine given"), "text"),
+    Target("rescue_given_at", gettext_lazy("Rescue medicine given at"), "moment"),
+    Target("counted_with_plus_one", gettext_lazy("Counted with “+1” (no details)"), "boolean"),
+    Target("notes", gettext_lazy("Notes"), "text"),
+    Target("received_at", gettext_lazy("When it was first logged"), "moment"),
+    Target("episode_id", gettext_lazy("Seizure id (this app’s own export)"), "uuid"),
 )
 BY_NAME = {target.name: target for target in TARGETS}
 # Names other diaries and spreadsheets use, for the first guess (compared case-blind).
@@ -63,12 +67,12 @@ ALIASES = {
     "duration": ("duration_seconds", "duration", "duration (s)", "seconds", "length"),
     "notes": ("notes", "note", "comments", "comment", "description"),
 }
-DATE_ORDERS = {"ymd": _lazy("Year first (2026-05-01)"), "dmy": _lazy("Day first (01/05/2026)"),
-               "mdy": _lazy("Month first (05/01/2026)")}  # fmt: skip
+DATE_ORDERS = {"ymd": gettext_lazy("Year first (2026-05-01)"), "dmy": gettext_lazy("Day first (01/05/2026)"),
+               "mdy": gettext_lazy("Month first (05/01/2026)")}  # fmt: skip
 REPEATED = {
-    "ask": _lazy("List them as problems, to fix in the file"),
-    "earlier": _lazy("Take the first (still summer time)"),
-    "later": _lazy("Take the second (after the clocks went back)"),
+    "ask": gettext_lazy("List them as problems, to fix in the file"),
+    "earlier": gettext_lazy("Take the first (still summer time)"),
+    "later": gettext_lazy("Take the second (after the clocks went back)"),
 }
 
 

@@ -104,3 +104,16 @@ def test_role_change_never_fails(owner_client, child, caregiver_user, role) -> N
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.role in {"owner", "caregiver", "clinician"}
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(language=st.one_of(maybe, st.sampled_from(["en", "es", "es-MX", "EN"])))
+def test_language_choice_never_fails(owner_client, owner, language) -> None:
+    response = owner_client.post("/account/language/", _form(language=language))
+    owner.refresh_from_db()
+    if response.status_code == 302:
+        assert owner.language == (language or "")
+    else:
+        assert response.status_code == 400 and "errorlist" in response.content.decode()
+        assert owner.language in ("", "en", "es")

@@ -11,6 +11,7 @@ def test_export_holds_the_account_children_and_team(owner_client, owner, child, 
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert data["account"]["email"] == owner.email
+    assert data["account"]["language"] == ""  # the browser's, until chosen on the account page
     (exported,) = data["children"]
     assert exported["id"] == str(child.public_id) and exported["your_role"] == "owner"
     assert {m["email"] for m in exported["care_team"]} == {owner.email, caregiver_user.email}
