@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 # when it is missing and apt-get is at hand (with sudo unless root); elsewhere, point
 # CHROMIUM_PATH at a Chromium, or the browser tests are skipped with the reason.
 CHROMIUM := $(if $(CHROMIUM_PATH),,/usr/bin/chromium)
+# The catalog tests compile and extract messages with GNU gettext (Debian's package).
+GETTEXT := /usr/bin/msgfmt
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test test-fast bench-charts bench-load
@@ -28,7 +30,7 @@ run: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed $(CHROMIUM)
+test: $(VENV)/.installed $(CHROMIUM) $(GETTEXT)
 	$(PY) -m pytest
 
 # The loop while working: everything but the real-browser, multi-process and slow tests, with
@@ -43,6 +45,15 @@ test-fast: $(VENV)/.installed
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  echo "No apt-get here: install Chromium and set CHROMIUM_PATH, or the browser tests are skipped."; \
+	fi
+
+/usr/bin/msgfmt:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's gettext for the translation catalog tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; \
+	else \
+	  echo "No apt-get here: install GNU gettext (msgfmt, xgettext) for the catalog tests."; \
 	fi
 
 # Benchmarks (run by hand, not by the tests): figures go in the README.

@@ -161,6 +161,10 @@ def test_medicine_pages_at_phone_size(new_context, owner, caregiver_user, child,
                         given_at=pheno.scheduled_at + timedelta(minutes=2), logged_by=caregiver_user)  # fmt: skip
     page = new_context(owner).new_page()
     page.goto(f"/c/{child.public_id}/")
+    due_list = page.locator("#due-heading").locator("xpath=..")
+    expect(due_list).to_contain_text("Levetiracetam")
+    expect(due_list).to_contain_text("Phenobarbital")
     shoot(page, shots, "doses-due", top="#due-heading")
     page.goto(f"/c/{child.public_id}/medicines/{keppra.public_id}/")
+    expect(page.get_by_text(re.compile(r"mg/kg/day")).first).to_be_visible()
     shoot(page, shots, "medicine")
