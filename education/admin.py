@@ -31,7 +31,7 @@ class OriginFilter(admin.SimpleListFilter):
 
 
 class ContentAdmin(admin.ModelAdmin):
-    list_filter = ["status", OriginFilter]
+    list_filter = ["language", "status", OriginFilter]
     readonly_fields = ["origin", "edited_note", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
 
@@ -68,13 +68,14 @@ class ContentAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(ContentAdmin):
-    list_display = ["title", "slug", "order", "status", "reviewed_on", "origin"]
+    list_display = ["title", "slug", "language", "order", "status", "reviewed_on", "origin"]
     list_editable = ["order"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title",
         "slug",
+        "language",
         "summary",
         "body",
         "order",
@@ -87,13 +88,14 @@ class ArticleAdmin(ContentAdmin):
 
 @admin.register(Tip)
 class TipAdmin(ContentAdmin):
-    list_display = ["title", "slug", "order", "status", "reviewed_on"]
+    list_display = ["title", "slug", "language", "order", "status", "reviewed_on"]
     list_editable = ["order"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title",
         "slug",
+        "language",
         "body",
         "order",
         "status",
@@ -105,8 +107,8 @@ class TipAdmin(ContentAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(ContentAdmin):
-    list_display = ["term", "slug", "aliases", "autolink", "status"]
+    list_display = ["term", "slug", "language", "aliases", "autolink", "status"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
-    fields = ["term", "slug", "aliases", "definition", "autolink", "status", "source", "reviewed_on"]
+    fields = ["term", "slug", "language", "aliases", "definition", "autolink", "status", "source", "reviewed_on"]
     fields += ContentAdmin.readonly_fields

@@ -3,7 +3,9 @@
 Layout (see education/content/README.md):
 
 - articles/*.md: one article per file;
-- tips.md and glossary.md: many entries per file, the first block holding defaults.
+- tips.md and glossary.md: many entries per file, the first block holding defaults;
+- the same again under a language's code (es/articles/*.md, es/tips.md…) for each other
+  language in settings.LANGUAGES, with the same slugs.
 
 Every file is a sequence of blocks. A block is a header between two `---` lines, made of
 `key: value` lines, followed by a Markdown body that runs to the next `---` line. Bodies must not
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from education.models import Status
@@ -222,13 +225,30 @@ def read_glossary(path: Path) -> list[Entry]:
 
 @dataclass(frozen=True)
 class Library:
+    language: str
     articles: list[Entry]
     tips: list[Entry]
     glossary: list[Entry]
 
 
-def read_library(directory: Path = CONTENT_DIR) -> Library:
-    """Every content file under `directory`, parsed and checked; raises ContentError."""
+def language_directory(language: str, root: Path = CONTENT_DIR) -> Path:
+    """Where a language's files live: the root for the site's default language, else a folder
+    named by its code."""
+    return root if language == settings.LANGUAGE_CODE else root / language
+
+
+def read_libraries(root: Path = CONTENT_DIR) -> list[Library]:
+    """The library of every language in settings.LANGUAGES that has a folder of content."""
+    return [
+        read_library(language_directory(code, root), code)
+        for code, _name in settings.LANGUAGES
+        if language_directory(code, root).is_dir()
+    ]
+
+
+def read_library(directory: Path = CONTENT_DIR, language: str = settings.LANGUAGE_CODE) -> Library:
+    """Every content file of one language under `directory`, parsed and checked; raises
+    ContentError."""
     articles = [read_article(path) for path in sorted((directory / "articles").glob("*.md"))]
     tips = read_tips(directory / "tips.md") if (directory / "tips.md").exists() else []
     glossary = read_glossary(directory / "glossary.md") if (directory / "glossary.md").exists() else []
@@ -238,4 +258,4 @@ def read_library(directory: Path = CONTENT_DIR) -> Library:
             if entry.slug in seen:
                 raise ContentError(f"{entry.origin}: {kind} slug {entry.slug!r} is also used in {seen[entry.slug]}")
             seen[entry.slug] = entry.origin
-    return Library(articles, tips, glossary)
+    return Library(language, articles, tips, glossary)

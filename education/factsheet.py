@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.text import Truncator, slugify
 
@@ -180,15 +181,19 @@ def _free_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
-def import_sheet(sheet: Sheet, file_name: str, *, using: str = DEFAULT_DB_ALIAS) -> Report:
-    """Create a draft article per section, in one transaction. A section imported before is
-    matched by its origin (sheet title + heading), so importing a sheet twice changes nothing,
-    and a draft staff have edited since is left alone."""
+def import_sheet(
+    sheet: Sheet, file_name: str, *, language: str = settings.LANGUAGE_CODE, using: str = DEFAULT_DB_ALIAS
+) -> Report:
+    """Create a draft article per section in `language` (the sheet's own), in one transaction.
+    A section imported before is matched by its language and origin (sheet title + heading),
+    so importing a sheet twice changes nothing, and a draft staff have edited since is left
+    alone."""
     report = Report()
     sheet_key = slugify(sheet.title)[:100] or "sheet"
     source = Truncator(f"Imported from the fact sheet “{sheet.title}” ({file_name}); not yet reviewed").chars(300)
     with transaction.atomic(using=using):
-        taken = set(Article.objects.using(using).values_list("slug", flat=True))
+        articles = Article.objects.using(using).filter(language=language)
+        taken = set(articles.values_list("slug", flat=True))
         seen: Counter[str] = Counter()
         for position, section in enumerate(sheet.sections):
             base = slugify(section.heading)[:100] or "section"
@@ -196,9 +201,9 @@ def import_sheet(sheet: Sheet, file_name: str, *, using: str = DEFAULT_DB_ALIAS)
             # A heading used twice in one sheet is two sections: number the second one's key.
             key = base if seen[base] == 1 else f"{base}-{seen[base]}"
             origin = f"{FACTSHEET_PREFIX}{sheet_key}#{key}"
-            record = Article.objects.using(using).filter(origin=origin).first()
+            record = articles.filter(origin=origin).first()
             if record is None:
-                record = Article(slug=_free_slug(base, taken))
+                record = Article(slug=_free_slug(base, taken), language=language)
                 taken.add(record.slug)
             values = {
                 "title": section.heading,

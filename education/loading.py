@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from education.content import Entry, Library
@@ -80,24 +81,28 @@ def apply(
     (report.created if created else report.updated).append(label)
 
 
-def _sync_model(model: type[Content], entries: Iterable[Entry], report: Report, *, force: bool, using: str) -> None:
+def _sync_model(
+    model: type[Content], language: str, entries: Iterable[Entry], report: Report, *, force: bool, using: str
+) -> None:
     noun = model._meta.verbose_name
-    existing = {record.slug: record for record in model.objects.using(using)}
+    # Labels name the language only where it is not the default, so English reports read as before.
+    suffix = "" if language == settings.LANGUAGE_CODE else f" ({language})"
+    existing = {record.slug: record for record in model.objects.using(using).filter(language=language)}
     loaded: set[str] = set()
     for entry in entries:
         loaded.add(entry.slug)
-        label = f"{noun} '{entry.slug}'"
+        label = f"{noun} '{entry.slug}'{suffix}"
         record = existing.get(entry.slug)
         if record is not None and not is_file_backed(record.origin):
             owner = "an imported draft" if record.origin else "a record written in the admin"
             report.conflicts.append(f"{label}: the slug belongs to {owner}")
             continue
-        record = record or model(slug=entry.slug)
+        record = record or model(slug=entry.slug, language=language)
         apply(record, entry.values, entry.origin, label=label, report=report, force=force, using=using)
     for record in existing.values():
         if record.slug in loaded or not is_file_backed(record.origin) or not record.is_published:
             continue
-        label = f"{noun} '{record.slug}'"
+        label = f"{noun} '{record.slug}'{suffix}"
         if record.edited_since_loaded and not force:
             report.kept.append(label)
             continue
@@ -108,11 +113,17 @@ def _sync_model(model: type[Content], entries: Iterable[Entry], report: Report, 
 
 
 def sync_library(library: Library, *, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> Report:
+    """Bring one language's records in line with its content files (see `sync_libraries`)."""
+    return sync_libraries([library], force=force, using=using)
+
+
+def sync_libraries(libraries: Iterable[Library], *, force: bool = False, using: str = DEFAULT_DB_ALIAS) -> Report:
     """Bring the database in line with the content files, in one transaction. Idempotent: a
-    second run reports everything unchanged. Records whose file is gone become drafts."""
+    second run reports everything unchanged. Records whose file is gone become drafts; a
+    language with no folder at all is left as it is."""
     report = Report()
     with transaction.atomic(using=using):
-        _sync_model(Article, library.articles, report, force=force, using=using)
-        _sync_model(Tip, library.tips, report, force=force, using=using)
-        _sync_model(GlossaryTerm, library.glossary, report, force=force, using=using)
+        for library in libraries:
+            for model, entries in ((Article, library.articles), (Tip, library.tips), (GlossaryTerm, library.glossary)):
+                _sync_model(model, library.language, entries, report, force=force, using=using)
     return report

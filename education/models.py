@@ -12,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from education import rendering
+from education.folding import fold
 
 
 class Status(models.TextChoices):
@@ -27,9 +30,28 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def reader_language() -> str:
+    """The content language for the current request: the active language, reduced to one the
+    site offers ("es-MX" reads Spanish)."""
+    try:
+        return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 class ContentQuerySet(models.QuerySet):
     def published(self) -> ContentQuerySet:
         return self.filter(status=Status.PUBLISHED)
+
+    def for_language(self, language: str) -> ContentQuerySet:
+        """Records written in `language`, and the default language's records for the slugs not
+        (yet) written in it, so a half-translated section has no gaps. Apply after any other
+        filter (`published()`): a draft translation does not hide the published original."""
+        default = settings.LANGUAGE_CODE
+        if language == default:
+            return self.filter(language=default)
+        translated = self.filter(language=language).values("slug")
+        return self.filter(Q(language=language) | (Q(language=default) & ~Q(slug__in=translated)))
 
 
 class Content(models.Model):
@@ -38,7 +60,12 @@ class Content(models.Model):
     # The fields a file or an imported sheet controls; the fingerprint covers exactly these.
     SOURCED_FIELDS: tuple[str, ...] = ()
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Unique per language (see each model's constraints): a translation shares its original's
+    # slug, so addresses, anchors and links are the same in every language.
+    slug = models.SlugField(_("slug"), max_length=80)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("Where the facts come from, shown on the page.")
@@ -59,6 +86,9 @@ class Content(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="%(app_label)s_%(class)s_one_slug_per_language")
+        ]
 
     def save(self, *args, **kwargs) -> None:
         self.normalise()
@@ -109,21 +139,23 @@ class Article(Content):
     summary = models.CharField(_("summary"), max_length=400, blank=True)
     body = models.TextField(_("body"), help_text=_("Markdown. Raw HTML is cleaned before it is shown."))
     order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Lower numbers come first."))
-    # Kept in step with the text on save. Search runs a case-sensitive LIKE on the case-folded
-    # `search_text`, which behaves the same on SQLite and PostgreSQL (icontains does not for
-    # non-ASCII letters on SQLite); `plain_text` keeps the original case for result snippets.
+    # Kept in step with the text on save. Search runs a case-sensitive LIKE on `search_text`,
+    # folded (education.folding: no case, no accents), which behaves the same on SQLite and
+    # PostgreSQL (icontains does not for non-ASCII letters on SQLite); `plain_text` keeps the
+    # original letters for result snippets.
     plain_text = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
 
-    class Meta:
+    class Meta(Content.Meta):
         ordering = ["order", "title"]
         constraints = [
+            *Content.Meta.constraints,
             # The importer finds a section it imported before by its origin.
             models.UniqueConstraint(
-                fields=["origin"],
+                fields=["language", "origin"],
                 condition=Q(origin__startswith="factsheet:"),
                 name="education_one_article_per_section",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,7 +164,7 @@ class Article(Content):
     def save(self, *args, **kwargs) -> None:
         self.normalise()
         self.plain_text = rendering.plain_text(rendering.render(self.body))
-        self.search_text = " ".join([self.title, self.summary, self.plain_text]).casefold()
+        self.search_text = fold(" ".join([self.title, self.summary, self.plain_text]))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -146,7 +178,7 @@ class Tip(Content):
     body = models.TextField(_("text"), help_text=_("A few sentences of Markdown."))
     order = models.PositiveIntegerField(_("order"), default=0)
 
-    class Meta:
+    class Meta(Content.Meta):
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
@@ -177,7 +209,7 @@ class GlossaryTerm(Content):
         help_text=_("Turn off for words so common that linking every article to them would be noise."),
     )
 
-    class Meta:
+    class Meta(Content.Meta):
         ordering = ["term"]
 
     def __str__(self) -> str:

@@ -1,9 +1,11 @@
-"""Searching published articles, with matched words highlighted in escaped snippets.
+"""Searching the published articles in the reader's language, with matched words highlighted
+in escaped snippets.
 
-Matching is a substring test of each case-folded word against `Article.search_text` (title,
-summary and body as plain text, case-folded when saved). Every word must match; articles that
-also hold the whole query as a phrase come first. Both databases run it as LIKE on text that is
-already lower-case, so results are the same on SQLite and PostgreSQL.
+Matching is a substring test of each folded word (education.folding: no case, no accents, so
+"convulsion" finds "convulsión" and the other way round) against `Article.search_text` (title,
+summary and body as plain text, folded when saved). Every word must match; articles that also
+hold the whole query as a phrase come first. Both databases run it as LIKE on text that is
+already folded, so results are the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from django.db.models import BooleanField, Case, Value, When
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from education.models import Article
+from education.folding import fold, fold_with_positions
+from education.models import Article, reader_language
 
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 8
@@ -39,7 +42,7 @@ def parse_query(raw: str) -> Query:
     if len(text) > MAX_QUERY_CHARS:
         problem = _("That search is too long. Use at most %(n)d characters.") % {"n": MAX_QUERY_CHARS}
         return Query(text[:MAX_QUERY_CHARS], (), problem)
-    words = tuple(dict.fromkeys(w.casefold() for w in _WORD.findall(text) if len(w) >= MIN_WORD_CHARS))
+    words = tuple(dict.fromkeys(fold(w) for w in _WORD.findall(text) if len(w) >= MIN_WORD_CHARS))
     if not text:
         return Query("", (), _("Type a word to search for."))
     if not words:
@@ -54,26 +57,34 @@ class Hit:
     snippet: SafeString
 
 
+def _matches(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the (folded) words occur in `text`, as [start, end) of its own characters: a match
+    found in the folded text covers every original character it came from, accents included."""
+    if not words:
+        return []
+    folded, positions = fold_with_positions(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return [(positions[m.start()], positions[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+
+
 def highlight(text: str, words: tuple[str, ...]) -> SafeString:
     """`text` escaped, with every occurrence of the words wrapped in <mark>."""
-    if not words:
-        return mark_safe(escape(text))  # escaped just here
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
     parts, position = [], 0
-    for match in pattern.finditer(text):
-        parts += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
-        position = match.end()
+    for start, end in _matches(text, words):
+        if start < position:  # "ß" folds to two letters; a match may begin inside the last one
+            continue
+        parts += [escape(text[position:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))  # every piece of text was escaped above
 
 
 def snippet(text: str, words: tuple[str, ...]) -> str:
     """About SNIPPET_CHARS of `text` around the first matched word, cut at word edges."""
-    lowered = text.casefold()
-    found = [i for i in (lowered.find(w) for w in words) if i >= 0]
+    found = _matches(text, words)
     if not found:
         return ""
-    start = max(0, min(found) - SNIPPET_CHARS // 3)
+    start = max(0, found[0][0] - SNIPPET_CHARS // 3)
     if start:
         start = text.find(" ", start) + 1 or start
     end = min(len(text), start + SNIPPET_CHARS)
@@ -88,8 +99,8 @@ def search(query: Query) -> tuple[list[Hit], bool]:
     One query."""
     if query.problem:
         return [], False
-    phrase = " ".join(query.text.casefold().split())
-    articles = Article.objects.published()
+    phrase = " ".join(fold(query.text).split())
+    articles = Article.objects.published().for_language(reader_language())
     for word in query.words:
         articles = articles.filter(search_text__contains=word)
     phrase_match = Case(
@@ -100,7 +111,7 @@ def search(query: Query) -> tuple[list[Hit], bool]:
     articles = (
         articles.annotate(phrase_match=phrase_match)
         .order_by("-phrase_match", "order", "title")
-        .only("slug", "title", "summary", "plain_text", "source", "reviewed_on")
+        .only("language", "slug", "title", "summary", "plain_text", "source", "reviewed_on")
     )
     found = list(articles[: MAX_RESULTS + 1])
     hits = [

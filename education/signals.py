@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.migrations.loader import MigrationLoader
 
-from education.content import read_library
-from education.loading import sync_library
+from education.content import read_libraries
+from education.loading import sync_libraries
 from education.models import Article
 
 
@@ -20,7 +20,7 @@ def _schema_is_current(using: str) -> bool:
 def load_content_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1, **kwargs) -> None:
     if not router.allow_migrate_model(using, Article) or not _schema_is_current(using):
         return
-    report = sync_library(read_library(), using=using)
+    report = sync_libraries(read_libraries(), using=using)
     stdout = kwargs.get("stdout")
     if stdout is not None and verbosity >= 1 and (report.changed or report.kept or report.conflicts):
         stdout.write(f"  Education content: {report.summary()}")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from education.models import Tip
+from education.models import Tip, reader_language
 
 
 def tip_for_day(day: date) -> Tip | None:
-    """The published tip for `day`, or None when there are no published tips.
+    """The published tip for `day` in the reader's language, or None when there are no
+    published tips.
 
     Deterministic: the same day gives the same tip everywhere, and consecutive days walk
     through the tips in their page order, so a family sees each tip before any repeats. Pass
@@ -26,7 +27,12 @@ def tip_for_day(day: date) -> Tip | None:
     Cost: exactly one query, which reads the published tips (a few dozen short rows) and picks
     one in Python; counting then fetching by offset would take two.
     """
-    tips = list(Tip.objects.published().only("slug", "title", "body").order_by("order", "slug"))
+    tips = list(
+        Tip.objects.published()
+        .for_language(reader_language())
+        .only("language", "slug", "title", "body")
+        .order_by("order", "slug")
+    )
     if not tips:
         return None
     return tips[day.toordinal() % len(tips)]

@@ -13,7 +13,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from education import rendering
-from education.models import Article, Content, GlossaryTerm, Tip
+from education.folding import fold
+from education.models import Article, Content, GlossaryTerm, Tip, reader_language
 from education.search import parse_query, search
 from education.tips import tip_for_day
 
@@ -37,8 +38,12 @@ def _provenance(records: list[Content]) -> dict[str, object]:
 @login_not_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    """Every published topic in order. One query."""
-    articles = list(Article.objects.published().only("slug", "title", "summary", "source", "reviewed_on"))
+    """Every published topic in order, in the reader's language. One query."""
+    articles = list(
+        Article.objects.published()
+        .for_language(reader_language())
+        .only("language", "slug", "title", "summary", "source", "reviewed_on")
+    )
     return render(request, "education/index.html", {"articles": articles, **_provenance(articles)})
 
 
@@ -48,13 +53,16 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     """A published article (drafts too for staff), with glossary links and its neighbours.
     Three queries: the article, the list of topics for previous/next, the glossary."""
     preview = _can_preview(request)
+    language = reader_language()
     visible = Article.objects.all() if preview else Article.objects.published()
-    article = get_object_or_404(visible, slug=slug)
-    topics = list(Article.objects.published().only("slug", "title"))
+    article = get_object_or_404(visible.for_language(language), slug=slug)
+    topics = list(Article.objects.published().for_language(language).only("language", "slug", "title"))
     position = next((i for i, topic in enumerate(topics) if topic.pk == article.pk), None)
     previous = topics[position - 1] if position else None
     following = topics[position + 1] if position is not None and position + 1 < len(topics) else None
-    terms = GlossaryTerm.objects.published().filter(autolink=True).only("slug", "term", "aliases")
+    terms = (
+        GlossaryTerm.objects.published().for_language(language).filter(autolink=True).only("slug", "term", "aliases")
+    )
     linker = rendering.Glossary((term.forms(), term.get_absolute_url()) for term in terms)
     context = {
         "article": article,
@@ -70,8 +78,8 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def tips(request: HttpRequest) -> HttpResponse:
-    """Every published caregiver tip. One query."""
-    records = list(Tip.objects.published())
+    """Every published caregiver tip, in the reader's language. One query."""
+    records = list(Tip.objects.published().for_language(reader_language()))
     return render(request, "education/tips.html", {"tips": records, **_provenance(records)})
 
 
@@ -90,10 +98,12 @@ def daily_tip(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
-    """Every published term, alphabetically, grouped by first letter. One query."""
-    # Sorted here, not in SQL: database collations order case and accents differently.
-    terms = sorted(GlossaryTerm.objects.published(), key=lambda t: t.term.casefold())
-    letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.term[:1].upper())]
+    """Every published term in the reader's language, alphabetically, grouped by first letter.
+    One query."""
+    # Sorted here, not in SQL: database collations order case and accents differently. Accents
+    # are ignored, so "Ácido" is filed under A.
+    terms = sorted(GlossaryTerm.objects.published().for_language(reader_language()), key=lambda t: fold(t.term))
+    letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: fold(t.term[:1]).upper())]
     return render(request, "education/glossary.html", {"letters": letters, **_provenance(terms)})
 
 

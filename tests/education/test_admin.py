@@ -28,11 +28,12 @@ def test_admin_filters_by_origin(client, superuser) -> None:
 
 
 def test_editing_in_the_admin_marks_the_article_as_edited(client, superuser) -> None:
-    article = Article.objects.get(slug="research")
+    article = Article.objects.get(language="en", slug="research")
     client.force_login(superuser)
     data = {
         "title": article.title,
         "slug": article.slug,
+        "language": article.language,
         "summary": article.summary,
         "body": article.body.replace("\n", "\r\n") + "\r\n\r\nA new paragraph.",
         "order": article.order,

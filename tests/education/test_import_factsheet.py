@@ -100,12 +100,12 @@ def test_second_import_of_the_same_sheet_changes_nothing(tmp_path) -> None:
 def test_reimport_updates_untouched_drafts_and_keeps_edited_ones(tmp_path) -> None:
     path = _write(tmp_path, TINY_SHEET)
     _import(path)
-    edited = Article.objects.get(title="Care")
+    edited = Article.objects.get(language="en", title="Care")
     edited.body = "Rewritten by a nurse."
     edited.save()
     _write(tmp_path, TINY_SHEET.replace("Keepers tend to see:", "Keepers often see:").replace("Warm", "Cosy"))
     output = _import(path)
-    assert "Keepers often see:" in Article.objects.get(title="Signs Keepers Notice").body
+    assert "Keepers often see:" in Article.objects.get(language="en", title="Signs Keepers Notice").body
     assert Article.objects.get(pk=edited.pk).body == "Rewritten by a nurse."
     assert "updated draft 'Signs Keepers Notice'" in output
     assert "kept draft 'Care' (care) (edited in the admin since it was loaded)" in output
@@ -118,13 +118,13 @@ def test_published_import_is_not_reverted_to_draft(tmp_path) -> None:
     _import(path)
     Article.objects.filter(title="Care").update(status=Status.PUBLISHED)
     _import(path)
-    assert Article.objects.get(title="Care").status == Status.PUBLISHED
+    assert Article.objects.get(language="en", title="Care").status == Status.PUBLISHED
 
 
 @pytest.mark.django_db
 def test_imported_drafts_stay_hidden_until_published(client, tmp_path) -> None:
     _import(_write(tmp_path, TINY_SHEET))
-    care = Article.objects.get(title="Care")
+    care = Article.objects.get(language="en", title="Care")
     assert client.get(care.get_absolute_url()).status_code == 404
     assert "Dozing" not in client.get(reverse("education:index")).content.decode()
 
@@ -133,9 +133,9 @@ def test_imported_drafts_stay_hidden_until_published(client, tmp_path) -> None:
 def test_imported_text_renders_literally_and_safely(client, staff, tmp_path) -> None:
     _import(_write(tmp_path, TINY_SHEET))
     client.force_login(staff)
-    signs = client.get(Article.objects.get(title="Signs Keepers Notice").get_absolute_url()).content.decode()
+    signs = client.get(Article.objects.get(language="en", title="Signs Keepers Notice").get_absolute_url()).content.decode()
     assert "<li>Hooting in *italics* and [brackets]</li>" in signs
-    care = client.get(Article.objects.get(title="Care").get_absolute_url()).content.decode()
+    care = client.get(Article.objects.get(language="en", title="Care").get_absolute_url()).content.decode()
     assert "Mice &amp; &lt;b&gt;moths&lt;/b&gt;" in care
     assert "Not yet reviewed." in care
 
@@ -146,7 +146,7 @@ def test_heading_that_matches_an_existing_slug_gets_its_own(tmp_path) -> None:
     output = _import(_write(tmp_path, sheet))
     slugs = [a.slug for a in _imported()]
     assert slugs == ["signs-2", "signs-3"]
-    assert Article.objects.get(slug="signs").origin.startswith("content/")
+    assert Article.objects.get(language="en", slug="signs").origin.startswith("content/")
     assert "2 created" in output
 
 

@@ -47,7 +47,7 @@ def test_a_new_file_is_created_and_a_changed_one_updated(tmp_path) -> None:
     directory = _library(tmp_path)
     report = sync_library(read_library(directory))
     assert "article 'owl-care'" in report.created
-    article = Article.objects.get(slug="owl-care")
+    article = Article.objects.get(language="en", slug="owl-care")
     assert (article.title, article.order, article.status, str(article.reviewed_on)) == (
         "Owl care",
         5,
@@ -57,30 +57,30 @@ def test_a_new_file_is_created_and_a_changed_one_updated(tmp_path) -> None:
     _library(tmp_path, ARTICLE.replace("Owls like quiet.", "Owls like mice."))
     report = sync_library(read_library(directory))
     assert report.updated == ["article 'owl-care'"]
-    assert Article.objects.get(slug="owl-care").body == "Owls like mice."
+    assert Article.objects.get(language="en", slug="owl-care").body == "Owls like mice."
 
 
 @pytest.mark.django_db
 def test_an_admin_edit_is_kept_until_forced(tmp_path) -> None:
     directory = _library(tmp_path)
     sync_library(read_library(directory))
-    article = Article.objects.get(slug="owl-care")
+    article = Article.objects.get(language="en", slug="owl-care")
     article.body = "Edited by staff."
     article.save()
     _library(tmp_path, ARTICLE.replace("Owls like quiet.", "New file text."))
     report = sync_library(read_library(directory))
     assert report.kept == ["article 'owl-care'"]
-    assert Article.objects.get(slug="owl-care").body == "Edited by staff."
+    assert Article.objects.get(language="en", slug="owl-care").body == "Edited by staff."
     sync_library(read_library(directory), force=True)
-    assert Article.objects.get(slug="owl-care").body == "New file text."
+    assert Article.objects.get(language="en", slug="owl-care").body == "New file text."
 
 
 @pytest.mark.django_db
 def test_saving_unchanged_text_with_windows_line_endings_is_not_an_edit() -> None:
-    article = Article.objects.get(slug="signs")
+    article = Article.objects.get(language="en", slug="signs")
     article.body = article.body.replace("\n", "\r\n") + "\r\n"
     article.save()
-    assert not Article.objects.get(slug="signs").edited_since_loaded
+    assert not Article.objects.get(language="en", slug="signs").edited_since_loaded
 
 
 @pytest.mark.django_db
@@ -88,8 +88,8 @@ def test_a_deleted_file_turns_its_article_into_a_draft(tmp_path) -> None:
     directory = _library(tmp_path)
     report = sync_library(read_library(directory))
     assert "article 'signs'" in report.withdrawn  # the repository's articles are not in tmp_path
-    assert Article.objects.get(slug="signs").status == Status.DRAFT
-    assert Article.objects.get(slug="owl-care").status == Status.PUBLISHED
+    assert Article.objects.get(language="en", slug="signs").status == Status.DRAFT
+    assert Article.objects.get(language="en", slug="owl-care").status == Status.PUBLISHED
 
 
 @pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_slug_written_in_the_admin_is_not_taken_over_by_a_file(tmp_path) -> No
     Article.objects.create(slug="owl-care", title="Ours", body="Written in the admin.")
     report = sync_library(read_library(_library(tmp_path)))
     assert report.conflicts == ["article 'owl-care': the slug belongs to a record written in the admin"]
-    assert Article.objects.get(slug="owl-care").body == "Written in the admin."
+    assert Article.objects.get(language="en", slug="owl-care").body == "Written in the admin."
 
 
 @pytest.mark.django_db
@@ -105,11 +105,11 @@ def test_tips_and_glossary_files_take_defaults_from_their_first_block(tmp_path) 
     shutil.copy(CONTENT_DIR / "tips.md", tmp_path / "tips.md")
     shutil.copy(CONTENT_DIR / "glossary.md", tmp_path / "glossary.md")
     sync_library(read_library(tmp_path))
-    tip = Tip.objects.get(slug="say-yes")
+    tip = Tip.objects.get(language="en", slug="say-yes")
     assert tip.status == Status.PUBLISHED and str(tip.reviewed_on) == "2026-11-27" and tip.source
     assert tip.order == 20
-    assert GlossaryTerm.objects.get(slug="eeg").forms() == ["EEG", "electroencephalogram", "video EEG"]
-    assert GlossaryTerm.objects.get(slug="seizure").autolink is False
+    assert GlossaryTerm.objects.get(language="en", slug="eeg").forms() == ["EEG", "electroencephalogram", "video EEG"]
+    assert GlossaryTerm.objects.get(language="en", slug="seizure").autolink is False
 
 
 @pytest.mark.parametrize(
@@ -157,6 +157,6 @@ def test_command_turns_a_content_error_into_a_command_error(monkeypatch) -> None
     def broken() -> None:
         raise ContentError("articles/x.md, line 3: broken")
 
-    monkeypatch.setattr("education.management.commands.load_education.read_library", broken)
+    monkeypatch.setattr("education.management.commands.load_education.read_libraries", broken)
     with pytest.raises(CommandError, match="line 3: broken"):
         call_command("load_education")

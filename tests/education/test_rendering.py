@@ -90,7 +90,7 @@ def test_articles_link_glossary_terms_to_their_entries(client) -> None:
 
 @pytest.mark.django_db
 def test_terms_marked_not_to_autolink_are_left_as_text(client) -> None:
-    assert not GlossaryTerm.objects.get(slug="seizure").autolink
+    assert not GlossaryTerm.objects.get(language="en", slug="seizure").autolink
     html = client.get(reverse("education:article", kwargs={"slug": "seizures"})).content.decode()
     assert "#term-seizure" not in html
 

@@ -28,11 +28,11 @@ def test_finds_an_article_by_a_word_only_in_its_body(client) -> None:
 
 
 @pytest.mark.django_db
-def test_matching_ignores_case_and_accents_stay_exact_on_every_database(client) -> None:
+def test_matching_ignores_case_and_accents_on_every_database(client) -> None:
     Article.objects.create(slug="eeg-x", title="Über EEG", body="Schöne Grüße", status=Status.PUBLISHED)
-    for q in ("über", "ÜBER", "eeg", "GRÜSSE"):
+    for q in ("über", "ÜBER", "uber", "eeg", "GRÜSSE", "grusse", "schone"):
         assert 'href="/learn/topics/eeg-x/"' in _search(client, q), q
-    assert 'href="/learn/topics/eeg-x/"' not in _search(client, "uber")
+    assert 'href="/learn/topics/eeg-x/"' not in _search(client, "ubre")
 
 
 @pytest.mark.django_db

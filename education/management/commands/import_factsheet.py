@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from education.factsheet import MAX_BYTES, SheetError, import_sheet, read_sheet
@@ -18,13 +19,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path, help="The fact sheet, a .txt file.")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language the sheet is written in; its drafts are shown to readers of that language.",
+        )
 
-    def handle(self, *args, path: Path, **options) -> None:
+    def handle(self, *args, path: Path, language: str, **options) -> None:
         try:
             sheet = read_sheet(path)
         except SheetError as error:
             raise CommandError(str(error)) from None
-        report = import_sheet(sheet, path.name)
+        report = import_sheet(sheet, path.name, language=language)
         self.stdout.write(f"Fact sheet “{sheet.title}”: {len(sheet.sections)} sections.")
         for line in report.lines():
             self.stdout.write(line)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from education.content import ContentError, read_library
-from education.loading import sync_library
+from education.content import ContentError, read_libraries
+from education.loading import sync_libraries
 
 
 class Command(BaseCommand):
-    help = "Load the education articles, tips and glossary from education/content/ into the database."
+    help = "Load the education articles, tips and glossary of every language from education/content/ into the database."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -24,10 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool = False, **options) -> None:
         try:
-            library = read_library()
+            libraries = read_libraries()
         except ContentError as error:
             raise CommandError(str(error)) from None
-        report = sync_library(library, force=force, using=options.get("database") or "default")
+        report = sync_libraries(libraries, force=force, using=options.get("database") or "default")
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(report.summary()))
