@@ -133,7 +133,9 @@ def test_imported_drafts_stay_hidden_until_published(client, tmp_path) -> None:
 def test_imported_text_renders_literally_and_safely(client, staff, tmp_path) -> None:
     _import(_write(tmp_path, TINY_SHEET))
     client.force_login(staff)
-    signs = client.get(Article.objects.get(language="en", title="Signs Keepers Notice").get_absolute_url()).content.decode()
+    signs = client.get(
+        Article.objects.get(language="en", title="Signs Keepers Notice").get_absolute_url()
+    ).content.decode()
     assert "<li>Hooting in *italics* and [brackets]</li>" in signs
     care = client.get(Article.objects.get(language="en", title="Care").get_absolute_url()).content.decode()
     assert "Mice &amp; &lt;b&gt;moths&lt;/b&gt;" in care

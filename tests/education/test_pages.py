@@ -48,7 +48,7 @@ def test_every_topic_page_renders_for_anonymous_visitors(client, slug) -> None:
     response = client.get(reverse("education:article", kwargs={"slug": slug}))
     assert response.status_code == 200
     article = Article.objects.get(language="en", slug=slug)
-    assert f"<h1 lang=\"en\">{article.title}</h1>".replace("'", "&#x27;") in main_html(response)
+    assert f'<h1 lang="en">{article.title}</h1>'.replace("'", "&#x27;") in main_html(response)
 
 
 @pytest.mark.django_db
