@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -34,6 +36,13 @@ class ContentAdmin(admin.ModelAdmin):
     list_filter = ["language", "status", OriginFilter]
     readonly_fields = ["origin", "edited_note", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("loader"))
     def edited_note(self, obj: Content) -> str:

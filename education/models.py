@@ -60,9 +60,9 @@ class Content(models.Model):
     # The fields a file or an imported sheet controls; the fingerprint covers exactly these.
     SOURCED_FIELDS: tuple[str, ...] = ()
 
-    language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    # A code from settings.LANGUAGES; the admin offers those as choices (not the model, so adding
+    # a language needs no migration, as for a member's language).
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     # Unique per language (see each model's constraints): a translation shares its original's
     # slug, so addresses, anchors and links are the same in every language.
     slug = models.SlugField(_("slug"), max_length=80)

@@ -44,17 +44,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=10, verbose_name='language'),
+            field=models.CharField(default='en', max_length=10, verbose_name='language'),
         ),
         migrations.AddField(
             model_name='glossaryterm',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=10, verbose_name='language'),
+            field=models.CharField(default='en', max_length=10, verbose_name='language'),
         ),
         migrations.AddField(
             model_name='tip',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=10, verbose_name='language'),
+            field=models.CharField(default='en', max_length=10, verbose_name='language'),
         ),
         migrations.AlterField(
             model_name='article',

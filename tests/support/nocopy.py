@@ -1,6 +1,7 @@
 """The no-copy rule: no run of 10 consecutive words may match the fact sheet.
 
-Words are compared lower-cased with punctuation ignored. Punctuation is treated both ways a
+Words are compared folded (education.folding: no case, no accents, so a Spanish run copied
+without its accents still counts) with punctuation ignored. Punctuation is treated both ways a
 checker might (as a word break: "and/or" -> "and or", or dropped: "andor"), and a hit under
 either counts.
 """
@@ -9,15 +10,17 @@ from __future__ import annotations
 
 import re
 
+from education.folding import fold
+
 RUN = 10
 
 
 def _split(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]|_", " ", text.lower()).split()
+    return re.sub(r"[^\w\s]|_", " ", fold(text)).split()
 
 
 def _joined(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]|_", "", text.lower()).split()
+    return re.sub(r"[^\w\s]|_", "", fold(text)).split()
 
 
 def runs(words: list[str]) -> set[tuple[str, ...]]:
