@@ -64,3 +64,23 @@ def test_a_sign_link_lands_on_its_section(new_context) -> None:  # noqa: F811
     heading = page.locator("#sign-drooling")
     assert heading.inner_text() == "Drooling"
     assert 0 <= heading.evaluate("el => el.getBoundingClientRect().top") < 200
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_section_in_spanish_fits_a_phone_passes_axe_and_searches_without_accents(new_context, scheme) -> None:  # noqa: F811
+    """Spanish runs about a quarter longer than English: every page still fits 390 px."""
+    context = new_context(locale="es-ES", viewport={"width": 390, "height": 844}, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    for path in [*PAGES, "/learn/topics/causes-and-genes/"]:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "es", path
+        assert page.locator('main [lang="en"]').count() == 0, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert serious_violations(page) == [], path
+    page.goto("/learn/search/")
+    page.get_by_label("Buscar en los artículos").press_sequentially("convulsion", delay=20)
+    mark = page.locator("#search-results mark").first
+    mark.wait_for()
+    assert mark.inner_text().lower() == "convulsión"
+    assert page.locator("#search-results a", has_text="Cómo son las crisis").count() == 1
+    assert serious_violations(page) == []
