@@ -7,7 +7,17 @@ import json
 from django import template
 from django.utils.translation import gettext as _
 
+from seizures.reports.plotly_locale import plotly_locale
+
 register = template.Library()
+
+
+@register.simple_tag
+def plotly_locale_json() -> str:
+    """The reader's plotly.js locale as JSON for a <meta> (see seizures.reports.plotly_locale),
+    or "" when plotly's own English names serve."""
+    locale = plotly_locale()
+    return json.dumps(locale, separators=(",", ":")) if locale else ""
 
 
 @register.filter

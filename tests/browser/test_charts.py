@@ -121,3 +121,20 @@ def test_charts_and_report_pass_axe(new_context, owner, history, scheme) -> None
             expect_charts_drawn(page)
         page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
         assert serious_violations(page) == [], path
+
+
+def test_spanish_readers_see_spanish_month_names_on_the_date_axes(new_context, owner, history) -> None:
+    """plotly.js writes the axes' dates itself; the page hands it Django's Spanish names."""
+    owner.language = "es"
+    owner.save()
+    page = new_context(owner, **DESKTOP).new_page()
+    problems = watch_for_errors(page)
+    page.goto(f"/c/{history.public_id}/charts/?period=all")
+    expect_charts_drawn(page)
+    ticks = " ".join(page.locator(".chart-plot-frequency .xtick text").all_text_contents())
+    spanish = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"}
+    english_only = {"Jan", "Apr", "Aug", "Dec"}
+    words = set(re.findall(r"[A-Za-zé]+", ticks))
+    assert words & spanish, ticks
+    assert not words & english_only, ticks
+    assert problems == []

@@ -23,6 +23,14 @@
     }
   };
   var CONFIG = { responsive: true, displayModeBar: false, displaylogo: false, scrollZoom: false };
+  // Month and day names in the reader's language, from the server (see _plotly_head.html).
+  var localeMeta = document.querySelector('meta[name="plotly-locale"]');
+  if (localeMeta) {
+    var locale = JSON.parse(localeMeta.getAttribute("content"));
+    CONFIG.locale = locale.name;
+    CONFIG.locales = {};
+    CONFIG.locales[locale.name] = { format: locale.format };
+  }
 
   function theme() {
     return dark.matches && !printing ? THEMES.dark : THEMES.light;
