@@ -13,7 +13,7 @@ def test_spanish_gets_django_s_spanish_names_sunday_first_and_its_date_order() -
     assert locale["name"] == "es"
     names = locale["format"]
     assert names["months"][0] == "Enero" and names["shortMonths"][11] == "dic"
-    assert names["days"][0].casefold() == "domingo" and names["shortDays"][1] == "lun"
+    assert names["days"][0].casefold() == "domingo" and names["shortDays"][1].casefold() == "lun"
     assert names["decimal"] == ","
     assert names["date"] == "%d/%m/%Y"
 
