@@ -8,7 +8,7 @@ from seizures.reports.plotly_locale import plotly_locale
 
 
 def test_spanish_gets_django_s_spanish_names_sunday_first_and_its_date_order() -> None:
-    with translation.override("es-MX"):
+    with translation.override("es"):
         locale = plotly_locale()
     assert locale["name"] == "es"
     names = locale["format"]
@@ -26,3 +26,10 @@ def test_english_keeps_plotly_s_own_names() -> None:
 def test_a_language_the_site_does_not_offer_keeps_plotly_s_own_names() -> None:
     with translation.override("xx"):
         assert plotly_locale() is None
+
+
+def test_a_regional_variant_reads_the_language_with_its_own_number_format() -> None:
+    with translation.override("es-MX"):
+        locale = plotly_locale()
+    assert locale["name"] == "es"
+    assert locale["format"]["decimal"] == "."  # Mexico writes 2.5, Spain 2,5
