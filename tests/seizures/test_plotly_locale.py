@@ -12,7 +12,7 @@ def test_spanish_gets_django_s_spanish_names_sunday_first_and_its_date_order() -
         locale = plotly_locale()
     assert locale["name"] == "es"
     names = locale["format"]
-    assert names["months"][0] == "Enero" and names["shortMonths"][11] == "dic"
+    assert names["months"][0].casefold() == "enero" and names["shortMonths"][11] == "dic"
     assert names["days"][0].casefold() == "domingo" and names["shortDays"][1].casefold() == "lun"
     assert names["decimal"] == ","
     assert names["date"] == "%d/%m/%Y"
