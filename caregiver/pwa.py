@@ -26,6 +26,7 @@ from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -76,8 +77,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "name": _("Seizure log"),
         "short_name": _("Seizure log"),
         "description": _("A seizure diary for families living with MMPEI."),
-        "lang": "en",
-        "dir": "ltr",
+        # The language its name and description were just translated into.
+        "lang": get_language() or settings.LANGUAGE_CODE,
+        "dir": "rtl" if get_language_bidi() else "ltr",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",

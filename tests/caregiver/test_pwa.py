@@ -40,6 +40,14 @@ def test_manifest_makes_the_app_installable_full_screen_from_the_home_page(clien
     assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/", "/", "standalone")
     assert manifest["theme_color"] == "#1d4ed8" and manifest["background_color"] == "#ffffff"
     assert manifest["color_scheme_dark"] == {"theme_color": "#0f172a", "background_color": "#0f172a"}
+    assert (manifest["lang"], manifest["dir"]) == ("en", "ltr")
+
+
+def test_the_manifest_speaks_the_installers_language_and_says_which(client) -> None:
+    manifest = json.loads(client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="es").content)
+    assert manifest["name"] == "Diario de crisis"
+    assert "MMPEI" in manifest["description"] and "families" not in manifest["description"]
+    assert manifest["lang"] == "es"
 
 
 def test_manifest_icons_are_the_apps_own_at_the_sizes_they_claim(client) -> None:
