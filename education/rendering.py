@@ -19,13 +19,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p", "pre"}
 ALLOWED_TAGS |= {"strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
-# Headings keep their ids: other pages link to sections (the checklist to #sign-apnea).
+# Headings keep their ids: other pages link to sections (the checklist to #sign-apnea). A
+# heading may say its language ({lang=en}): a study's official English title on a Spanish page,
+# which a screen reader should then read with English voice.
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
+    "h2": {"id", "lang"},
+    "h3": {"id", "lang"},
+    "h4": {"id", "lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # attr_list gives a heading a chosen id ({#sign-apnea}); toc gives every other heading one.

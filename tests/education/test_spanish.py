@@ -16,6 +16,7 @@ from django.urls import reverse
 from education.content import CONTENT_DIR, read_libraries
 from education.loading import sync_libraries
 from education.models import Article, GlossaryTerm, Status, Tip
+from tests.caregiver.test_spanish_pages import english_on
 from tests.conftest import make_user
 from tests.education.conftest import SIGN_KEYS, element_ids, main_html
 from tests.support.nocopy import Sheet
@@ -146,6 +147,8 @@ def test_spanish_treatments_and_research_keep_the_facts(client) -> None:
     assert "no tiene cura" in treatments
     research = _text(main_html(client.get(reverse("education:article", kwargs={"slug": "research"}), **SPANISH)))
     assert "M3Epilepsy" in research and "CARE-E" in research
+    html = main_html(client.get(reverse("education:article", kwargs={"slug": "research"}), **SPANISH))
+    assert re.search(r'<h2 id="[\w-]+" lang="en">Cannabidiol in Children', html), "the English title is marked"
     # Once for the page, once for each study's stage: dated as the sheet lists them.
     assert research.count("según figura en la hoja informativa; compruebe su estado actual") >= 3
 
@@ -284,3 +287,25 @@ def test_a_spanish_fact_sheet_imports_as_spanish_drafts(tmp_path: Path) -> None:
     assert {(a.language, a.status) for a in drafts} == {("es", Status.DRAFT)}
     call_command("import_factsheet", str(sheet), "--language", "es", stdout=StringIO())
     assert Article.objects.filter(origin__startswith="factsheet:").count() == drafts.count()
+
+
+def _windows(text: str, size: int = 8) -> set[tuple[str, ...]]:
+    # Single letters left out: the glossary's A-Z jump list is the same in both languages.
+    words = [word for word in re.sub(r"[^\w\s]", " ", text.casefold()).split() if len(word) > 1]
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+@pytest.mark.django_db
+def test_no_spanish_page_keeps_english_text_from_the_english_pages_or_the_catalog(client) -> None:
+    """An untranslated paragraph, tip or glossary entry (or an unmarked string in the section's
+    templates) shows up as a run of eight words of the English version."""
+    urls = [reverse("education:index"), reverse("education:tips"), reverse("education:glossary")]
+    urls += [reverse("education:article", kwargs={"slug": entry.slug}) for entry in _libraries()["es"].articles]
+    for url in urls:
+        english = _windows(_text(main_html(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))))
+        spanish_html = main_html(client.get(url, **SPANISH))
+        # Text marked as English on purpose (a study's official title) is not a lapse.
+        marked = re.sub(r'(?s)<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", spanish_html)
+        left = english & _windows(_text(marked))
+        assert not left, (url, sorted(" ".join(run) for run in left)[:5])
+        assert english_on(spanish_html) == [], url
