@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from caregiver.models import Membership, Role
+from caregiver.models import Membership, Role, User
 from seizures.models import Episode
 from tests.conftest import make_user
 from tests.support.browser.helpers import eventually, open_and_keep, watch_for_errors
@@ -407,3 +407,23 @@ def test_the_app_shown_again_online_refreshes_an_old_copy(new_context, child, ow
     make_episode(child, started_at=timezone.now(), logged_by=caregiver_user)  # ...while Gran logged one
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the app is shown again
     eventually(page, lambda: kept_count(page, home) == 1)
+
+
+def test_choosing_another_language_refreshes_the_phones_copies(new_context, child, owner) -> None:
+    """The timer kept in English is fetched again once the member reads Spanish, so opened
+    offline mid-seizure it is in Spanish."""
+    context = new_context(owner)
+    page = context.new_page()
+    home = f"/c/{child.public_id}/"
+    open_and_keep(page, home)
+    expect(page.get_by_role("button", name=re.compile("Seizure now"))).to_be_visible()
+
+    User.objects.filter(pk=owner.pk).update(language="es")  # as the account page saves it
+    open_and_keep(page, home)
+    assert page.locator("html").get_attribute("lang") == "es"
+    context.set_offline(True)
+    page.get_by_role("button", name=re.compile("Crisis ahora")).click()
+    page.wait_for_url(re.compile(r"/seizures/now/\?id="))
+    expect(page.locator("[data-offline-note]")).to_be_visible()
+    expect(page.get_by_role("button", name="La crisis terminó")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"

@@ -37,9 +37,25 @@
     navigator.serviceWorker.ready.then(function (registration) {
       var pages = keptPages();
       if (!pages.length || !registration.active) return null;
-      return ask(registration.active, { type: "keep", urls: pages });
+      return ask(registration.active, { type: "keep", urls: pages }).then(function () {
+        return sameLanguage(registration.active);
+      });
     }).then(function () {
       html.dataset.offlineReady = "true";
+    });
+  }
+
+  // The phone's copies speak the language they were fetched in. When a page arrives in
+  // another (the member chose one on the account page), fetch them all again, so a copy
+  // opened offline mid-seizure is not in a language the person holding the phone cannot read.
+  function sameLanguage(worker) {
+    var key = "seizure-log:copies-lang";
+    var before;
+    try { before = window.localStorage.getItem(key); } catch (e) { return null; }
+    if (before === html.lang) return null;
+    var done = before ? ask(worker, { type: "refresh" }) : Promise.resolve();
+    return done.then(function () {
+      try { window.localStorage.setItem(key, html.lang); } catch (e) { /* storage full or off */ }
     });
   }
 
