@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import close_old_connections
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -122,11 +122,13 @@ class Worker:
         if not still_wanted(alert):
             recording_alerts.finish(alert, Outcome.SKIPPED, error="the member turned this alert off")
             return 1
-        message = message_for(alert)
+        user = alert.membership.user
+        # In the member's own language: the worker has no browser to ask.
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            message = message_for(alert)
         if message is None:
             recording_alerts.finish(alert, Outcome.SKIPPED)
             return 1
-        user = alert.membership.user
         if alert.channel == Channel.PUSH and self.vapid is not None:
             subscriptions = list(user.push_subscriptions.all())
             if subscriptions:

@@ -13,7 +13,7 @@ import time_machine
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from seizures import alert_worker, recording
 from seizures.alert_models import Alert, AlertPreference, Channel, Outcome, PushSubscription
@@ -167,6 +167,28 @@ def test_email_when_chosen_or_no_device(vapid, child, owner, caregiver_user):
     (message,) = mail.outbox
     assert message.subject == "Robin: seizure"
     assert "seizure at" in message.body and ", ended." in message.body
+
+
+def test_each_member_hears_in_their_own_language(vapid, child, owner, caregiver_user, wants_started):
+    """The worker has no browser to ask: a grandmother who chose Spanish gets Spanish on her
+    phone and by e-mail, while the rest of the team stays in English."""
+    caregiver_user.language = "es"
+    caregiver_user.save()
+    keys = BrowserKeys()
+    with push_service() as service:
+        subscribe(caregiver_user, service, keys)
+        episode = start(child, owner)
+        assert Worker().run(once=True) == 1
+    payload = keys.decrypt(service.received[0].body)
+    assert payload["title"] == "Robin: empezó una crisis"
+    assert "Alex" in payload["body"] and "logged by" not in payload["body"]
+
+    AlertPreference.objects.filter(membership__user=caregiver_user).update(channel=Channel.EMAIL)
+    recording.end(child, owner, episode.public_id)
+    start(child, owner)
+    assert Worker().run(once=True) == 1
+    assert mail.outbox[0].subject == "Robin: empezó una crisis"
+    assert translation.get_language() == "en", "the worker's own language is left as it was"
 
 
 def test_without_vapid_keys_alerts_go_by_email(settings, child, owner, caregiver_user, wants_started):
