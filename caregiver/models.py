@@ -216,7 +216,7 @@ class Child(models.Model):
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     CAREGIVER = "caregiver", _("Caregiver")
-    CLINICIAN = "clinician", _("Clinician (read-only)")
+    CLINICIAN = "clinician", _("Clinician (reads; edits the plan)")
 
 
 class Membership(models.Model):
