@@ -202,6 +202,31 @@ def record_dose(
     return DoseResult(dose, created=True)
 
 
+def remove_dose(child: Child, user: User, dose_id: UUID) -> Dose:
+    """Removes a dose recorded by mistake (the wrong medicine tapped, a dose not given after
+    all), so its due time is open again; 404 when it is none of this child's. When it held
+    its due time and someone gave an extra dose for that time, the earliest extra takes the
+    place: that dose was given, and the day's adherence should say so. Returns the removed
+    dose (unsaved), for the message."""
+    with transaction.atomic():
+        dose = get_object_or_404(
+            Dose.objects.for_child(child).select_related("medicine", "logged_by"), public_id=dose_id
+        )
+        Medicine.objects.select_for_update().get(pk=dose.medicine_id)  # the same lock as record_dose
+        audit.record(user, "delete", child=child, obj=dose, summary=f"Removed: {_summary(dose, dose.medicine)}")
+        dose.delete()
+        if not dose.extra:
+            successor = (
+                Dose.objects.filter(medicine=dose.medicine, scheduled_at=dose.scheduled_at, extra=True)
+                .order_by("given_at", "received_at")
+                .first()
+            )
+            if successor is not None:
+                successor.extra = False
+                successor.save(update_fields=["extra"])
+    return dose
+
+
 def _summary(dose: Dose, medicine: Medicine) -> str:
     due = f"{medicine.name} due {dose.scheduled_at:%Y-%m-%d %H:%M} UTC"
     if dose.status == DoseStatus.SKIPPED:

@@ -62,6 +62,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),
     path("c/<uuid:child_id>/weight/<uuid:weight_id>/remove/", medicines.weight_remove, name="weight-remove"),
     path("c/<uuid:child_id>/doses/", medicines.dose_record, name="dose-record"),
+    path("c/<uuid:child_id>/doses/<uuid:dose_id>/remove/", medicines.dose_remove, name="dose-remove"),
     path("c/<uuid:child_id>/doses.csv", reports.export_doses_csv, name="export-doses-csv"),
     path(DAYS, days.days, name="days"),
     path(DAYS + "confirm/", days.day_confirm, name="day-confirm"),

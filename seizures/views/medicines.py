@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -183,6 +184,20 @@ def weight_remove(request: AuthedRequest, child_id: UUID, weight_id: UUID) -> Ht
     recording_medicines.remove_weight(child, request.user, weight_id)
     messages.success(request, _("Weight removed."))
     return redirect("seizures:weights", child_id=child.public_id)
+
+
+@require_POST
+def dose_remove(request: AuthedRequest, child_id: UUID, dose_id: UUID) -> HttpResponse:
+    """Removes a dose recorded by mistake; back to the page the button was on."""
+    child = child_for(request, child_id, Need.WRITE)
+    dose = recording_medicines.remove_dose(child, request.user, dose_id)
+    due = formats.date_format(timezone.localtime(dose.scheduled_at, child.zone), "j M H:i")
+    messages.success(
+        request, _("Removed the record of %(name)s due %(time)s.") % {"name": dose.medicine.name, "time": due}
+    )
+    if request.POST.get("back") == "medicine":
+        return redirect("seizures:medicine", child_id=child.public_id, medicine_id=dose.medicine.public_id)
+    return redirect("seizures:home", child_id=child.public_id)
 
 
 @require_POST

@@ -6,7 +6,7 @@ pages pass axe in light and dark mode, with tap targets of 44 px at least."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -133,3 +133,23 @@ def test_medicine_pages_pass_axe(new_context, child, owner, caregiver_user, sche
     page.get_by_role("button", name=re.compile(r"^Given Levetiracetam")).click()
     expect(page.get_by_role("button", name="Yes, give another dose (already given by Gran)")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_a_dose_given_by_mistake_is_removed_and_due_again(new_context, child, owner) -> None:
+    due_time, start = _due_a_few_minutes_ago(child)
+    make_medicine(child, "Levetiracetam", times=(due_time,), started_on=date.fromisoformat(start))
+    page = new_context(owner).new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"/c/{child.public_id}/")
+    page.get_by_role("button", name=re.compile(r"^Given Levetiracetam")).click()
+    expect(page.get_by_text("Levetiracetam given.")).to_be_visible()
+
+    page.get_by_text("Recorded by mistake?").click()
+    remove = page.get_by_role("button", name="Remove this record Levetiracetam")
+    assert remove.bounding_box()["height"] >= 44
+    assert serious_violations(page) == []
+    remove.click()
+    expect(page.get_by_text(re.compile(r"Removed the record of Levetiracetam due"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Given Levetiracetam"))).to_be_visible()
+    assert not Dose.objects.exists()
+    assert errors == []

@@ -12,6 +12,7 @@ from seizures import recording_plan
 from seizures.models import (
     DayNote,
     DayNoteKind,
+    Dose,
     DoseVersion,
     Episode,
     Medicine,
@@ -129,6 +130,14 @@ def make_medicine(
 
 def sweep_medicine(child: Child, user: User):
     return make_medicine(child, user=user).public_id
+
+
+def sweep_dose(child: Child, user: User):
+    medicine = make_medicine(child, user=user)
+    scheduled = datetime(2026, 4, 2, 7, 0, tzinfo=child.zone)
+    return Dose.objects.create(
+        child=child, medicine=medicine, scheduled_at=scheduled, status="given", given_at=scheduled, logged_by=user
+    ).public_id
 
 
 def sweep_weight(child: Child, user: User):

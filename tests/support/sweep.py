@@ -14,6 +14,7 @@ from caregiver.models import Child, Invitation, Membership, Role, User
 from seizures.models import ImportUpload, PushSubscription
 from tests.support.factories import (
     sweep_day_note,
+    sweep_dose,
     sweep_episode,
     sweep_medicine,
     sweep_not_recorded,
@@ -61,6 +62,7 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "period_id": sweep_uncountable,
     "medicine_id": sweep_medicine,
     "weight_id": sweep_weight,
+    "dose_id": sweep_dose,
     "note_id": sweep_day_note,
     "device_id": _push_device,
 }
