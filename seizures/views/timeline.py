@@ -91,13 +91,7 @@ def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) 
         {"day": day, "count": counts.get(day, 0), "episodes": list(items), "continued": day == continued_day}
         for day, items in groupby(rows, key=lambda e: e.local_day)
     ]
-    if days:
-        # The periods too frequent to count on these days, listed under each day they touch.
-        periods = load_periods(child, days[-1]["day"], days[0]["day"])
-        words = [(span, estimate_text(span)) for span in periods.spans]
-        for day in days:
-            start, end = local_midnight(day["day"], zone), local_midnight(day["day"] + timedelta(days=1), zone)
-            day["uncountable"] = [(span, text) for span, text in words if span.start < end and span.end > start]
+    days = _with_uncountable(child, key, days, cursor_day=continued_day, oldest=rows[-1].local_day if more else None)
     next_query = ""
     if more:
         last = rows[-1]
@@ -106,6 +100,37 @@ def timeline_page(child: Child, key: str, cursor: tuple[datetime, UUID] | None) 
             params["sign"] = key
         next_query = urlencode(params)
     return {"days": days, "next_query": next_query}
+
+
+def _with_uncountable(child: Child, key: str, days: list[dict], *, cursor_day, oldest) -> list[dict]:
+    """The periods too frequent to count, listed under each day they touch. Unfiltered, the
+    page also covers the days it spans that have no single entry (a day spent in a period may
+    have none): from the day before the previous page's last (or today) down to this page's
+    last day (or, on the last page, the child's birth). One query."""
+    zone = child.zone
+    if key:
+        if not days:
+            return days
+        first, last = days[-1]["day"], days[0]["day"]
+    else:
+        last = cursor_day - timedelta(days=1) if cursor_day else child.today()
+        first = oldest or min(child.born_on, last)
+        if days:
+            first, last = min(first, days[-1]["day"]), max(last, days[0]["day"])
+    periods = load_periods(child, first, last)
+    if not key:
+        shown = {day["day"] for day in days}
+        days = days + [
+            {"day": day, "count": 0, "episodes": [], "continued": False}
+            for day in periods.touched
+            if day not in shown and first <= day <= last
+        ]
+        days.sort(key=lambda day: day["day"], reverse=True)
+    words = [(span, estimate_text(span)) for span in periods.spans]
+    for day in days:
+        start, end = local_midnight(day["day"], zone), local_midnight(day["day"] + timedelta(days=1), zone)
+        day["uncountable"] = [(span, text) for span, text in words if span.start < end and span.end > start]
+    return days
 
 
 @require_GET

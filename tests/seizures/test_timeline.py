@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caregiver.models import AuditEvent
+from seizures.models import UncountablePeriod
 from seizures.views.timeline import PAGE_SIZE
 from tests.conftest import htmx_headers, make_child
 from tests.support.factories import make_episode, make_episodes
@@ -177,3 +178,38 @@ def test_a_clinicians_reading_is_audited_a_familys_is_not(client, child, owner, 
     client.get(reverse("seizures:episode-edit", args=[child.public_id, episode.public_id]))
     events = AuditEvent.objects.filter(action="view", actor=clinician, role="clinician")
     assert sorted(events.values_list("object_type", flat=True)) == ["child", "episode"]
+
+
+def _day_headings(body: str) -> list[str]:
+    return re.findall(r'<h2 id="day-(\d{4}-\d\d-\d\d)"', body)
+
+
+def test_a_period_too_frequent_to_count_shows_on_its_days_even_without_a_single_entry(owner_client, child) -> None:
+    """A day spent in a period may hold no single entry: it is still in the timeline, under
+    its own date, between the days around it, on whichever page covers it — once."""
+    zone = child.zone
+    now = timezone.now().astimezone(zone)
+    newest = now - timedelta(hours=1)
+    # Page 1 ends three days ago; a period two days ago sits between pages 1's days.
+    for n in range(PAGE_SIZE):
+        make_episode(child, started_at=newest - timedelta(days=3) + timedelta(minutes=n))
+    make_episode(child, started_at=newest)
+    # An older one, beyond the first page, and a period on days with nothing else.
+    make_episode(child, started_at=newest - timedelta(days=9))
+    recent = now.replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    older = recent - timedelta(days=4, hours=14)  # 20:00 six days before that, over midnight
+    UncountablePeriod.objects.create(child=child, started_at=recent, ended_at=recent + timedelta(hours=2))
+    UncountablePeriod.objects.create(
+        child=child, started_at=older, ended_at=older + timedelta(hours=6), estimated_count=80
+    )
+
+    first = owner_client.get(timeline(child)).content.decode()
+    days = _day_headings(first)
+    assert str(recent.date()) in days and days == sorted(days, reverse=True)
+    assert str(older.date()) not in days  # older than this page's last day: the next page's
+    second = owner_client.get(next_link(first), **htmx_headers()).content.decode()
+    later = _day_headings(second)
+    assert later[:2] == [str((older + timedelta(hours=6)).date()), str(older.date())]
+    assert not set(days) & set(later)
+    assert second.count("about 80 seizures") == 2  # once under each of its two days
+    assert ">0 seizures<" not in first + second
