@@ -199,8 +199,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Requests a device token may make (the device API), per token: "N/s", "N/min", "N/hour".
-# Counted in the cache (per process with the default cache).
 DEVICE_API_RATE = os.environ.get("DEVICE_API_RATE", "60/min")
+# The rate limit counts in the cache: a table in the database (made by caregiver's migration
+# 0006), so every gunicorn worker, and every host, shares one count per token with no other
+# service to run. Nothing else uses the cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_table"}}
 
 # A treatment's 28-day windows are compared only when each has at least this many recorded
 # days (a day with entries or confirmed, and not marked as not recorded).

@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _clock_and_fresh_limits():
+def _clock_and_fresh_limits(db):
     cache.clear()  # the rate limit's counts
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
@@ -179,6 +179,17 @@ def test_a_token_has_its_makers_rights_as_they_are_now(client, child, owner) -> 
     assert device.post(f"children/{child.public_id}/tally").status_code == 403
     membership.delete()  # off the team: their tokens go with them
     assert device.post(f"children/{child.public_id}/tally").status_code == 401
+
+
+def test_the_rate_limit_is_counted_in_the_database_shared_by_every_worker(client, child, _clock_and_fresh_limits):
+    """A per-process count would let four gunicorn workers take four times the limit."""
+    from django.db import connection
+
+    Device(client, token_for(child)).get(f"children/{child.public_id}/seizures")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM cache_table")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("throttle" in key for key in keys), keys
 
 
 def test_each_token_has_its_own_rate_limit(client, child, settings, _clock_and_fresh_limits) -> None:
