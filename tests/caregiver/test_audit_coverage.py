@@ -22,6 +22,7 @@ from tests.support.factories import (
     make_plan,
     make_treatment,
     sweep_day_note,
+    sweep_dose,
     sweep_medicine,
     sweep_not_recorded,
     sweep_uncountable,
@@ -141,6 +142,7 @@ WRITES = {
     "seizures:medicine-stop": (lambda c, u: {"medicine_id": sweep_medicine(c, u)},
                                lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
     "seizures:weight-remove": (lambda c, u: {"weight_id": sweep_weight(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:dose-remove": (lambda c, u: {"dose_id": sweep_dose(c, u)}, lambda c, o: {"back": "home"}, "delete"),
     "seizures:weights": (lambda c, u: {}, lambda c, o: {"measured_on": "2026-05-01", "kg": "4.2"}, "create"),
     "seizures:dose-record": (_due_medicine, lambda c, o: {
         "medicine": str(o["medicine"].public_id), "scheduled_at": o["due"].isoformat(), "status": "given",
