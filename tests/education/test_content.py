@@ -89,18 +89,22 @@ def test_research_is_dated_as_listed_in_the_fact_sheet(client) -> None:
 
 
 @pytest.mark.django_db
-def test_internal_links_in_content_point_at_published_pages(client) -> None:
-    """Content links with topic:/glossary:/page: names; each must resolve to a live page."""
-    ids = set(element_ids(client.get(reverse("education:glossary")).content.decode()))
-    for article in Article.objects.published().filter(language="en"):
-        html = main_html(client.get(article.get_absolute_url()))
-        body = html.split('class="edu-body" lang="en">', 1)[1].split("</div>", 1)[0]
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_internal_links_in_content_point_at_published_pages_in_the_same_language(client, language) -> None:
+    """Content links with topic:/glossary:/page: names; each must resolve to a live page, in
+    the reader's language (a Spanish article's glossary link lands on a Spanish entry)."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    ids = set(element_ids(client.get(reverse("education:glossary"), **headers).content.decode()))
+    for article in Article.objects.published().filter(language=language):
+        html = main_html(client.get(article.get_absolute_url(), **headers))
+        body = html.split(f'class="edu-body" lang="{language}">', 1)[1].split("</div>", 1)[0]
         for href in re.findall(r'href="([^"]*)"', body):
             assert href, f"{article.slug} links to an unknown page"
             if href.startswith(reverse("education:glossary")):
                 assert href.split("#")[1] in ids, f"{article.slug} links to a missing glossary entry {href}"
             elif href.startswith("/"):
-                assert client.get(href).status_code == 200, f"{article.slug} links to {href}"
+                page = client.get(href, **headers)
+                assert page.status_code == 200 and f'<html lang="{language}"' in page.content.decode(), href
 
 
 def _all_rendered_pages(client) -> dict[str, str]:
