@@ -70,6 +70,7 @@ def logging_config(child: Child, plan: dict | None = None) -> dict:
         "sync": reverse("seizures:sync", args=[child_id]),
         "timer": reverse("seizures:timer-now", args=[child_id]),
         "add": reverse("seizures:episode-add", args=[child_id]),
+        "plan": reverse("seizures:plan", args=[child_id]),
     }
     can_write = child.membership.can_write
     return {
@@ -82,7 +83,9 @@ def logging_config(child: Child, plan: dict | None = None) -> dict:
         "plan": plan,
         "urls": urls,
         # Opened once online, these open again from the phone with no network.
-        "offline_pages": [urls[name] for name in (("home", "timer", "add", "timeline") if can_write else ("home",))],
+        "offline_pages": [
+            urls[name] for name in (("home", "timer", "add", "timeline", "plan") if can_write else ("home", "plan"))
+        ],
         # Words for the scripts that log; a reader's page logs nothing.
         "text": {}
         if not can_write

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caregiver import audit
 from caregiver.access import AuthedRequest, Need, child_for
 from caregiver.models import Child
+from caregiver.pwa import offline_page
 from seizures import recording_plan
 from seizures.plan_forms import PlanForm, RescueDoseForm, plan_initial, suggested_plan
 from seizures.plan_models import DAY, MAX_INTERVAL_MINUTES, ActionPlan, RescueDose, RescueMedicine
@@ -43,8 +44,10 @@ def guard_doses(child: Child) -> list[RescueDose]:
 
 
 @require_GET
+@offline_page
 def plan(request: AuthedRequest, child_id: UUID) -> HttpResponse:
-    """Any member: the current version, its rescue medicines and the latest rescue doses."""
+    """Any member: the current version, its rescue medicines and the latest rescue doses.
+    Kept on the phone: the plan must open mid-seizure with no signal."""
     child = child_for(request, child_id)
     audit.record_clinician_view(request, child, "Viewed the seizure action plan")
     current, medicines = current_plan(child)

@@ -17,7 +17,7 @@ from caregiver.models import Membership, Role, User
 from seizures.models import Episode
 from tests.conftest import make_user
 from tests.support.browser.helpers import eventually, open_and_keep, watch_for_errors
-from tests.support.factories import make_episode
+from tests.support.factories import make_episode, make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -427,3 +427,15 @@ def test_choosing_another_language_refreshes_the_phones_copies(new_context, chil
     expect(page.locator("[data-offline-note]")).to_be_visible()
     expect(page.get_by_role("button", name="La crisis terminó")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
+
+
+def test_the_action_plan_opens_with_no_signal(new_context, child, owner) -> None:
+    make_plan(child, owner)
+    context = new_context(owner)
+    page = context.new_page()
+    open_and_keep(page, f"/c/{child.public_id}/")
+    context.set_offline(True)
+    page.goto(f"/c/{child.public_id}/plan/")
+    expect(page.locator("[data-offline-note]")).to_contain_text("You are offline")
+    expect(page.get_by_text("Give buccal midazolam")).to_be_visible()
+    expect(page.get_by_text("112").first).to_be_visible()

@@ -128,6 +128,15 @@ def test_logging_pages_may_be_kept_on_the_phone(owner_client, child) -> None:
     assert kept_as(owner_client.get(f"{base}seizures/now/?id={key}")) == f"{base}seizures/now/"
     assert kept_as(owner_client.get(f"{base}seizures/new/?fix={key}")) == f"{base}seizures/new/"
     assert kept_as(owner_client.get(f"{base}seizures/")) == f"{base}seizures/"
+    assert kept_as(owner_client.get(f"{base}plan/")) == f"{base}plan/"
+
+
+def test_every_member_keeps_the_action_plan_for_offline_use(client, child, clinician) -> None:
+    """The plan must open mid-seizure with no signal, for a reader too."""
+    client.force_login(clinician)
+    home = client.get(f"/c/{child.public_id}/").content.decode()
+    kept = re.search(r'<meta name="offline-pages" content="([^"]*)"', home)[1].split()
+    assert kept == [f"/c/{child.public_id}/", f"/c/{child.public_id}/plan/"]
 
 
 def test_pages_that_need_the_server_or_are_filtered_are_not_kept(owner_client, child) -> None:
