@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caregiver.languages import active_language
 from caregiver.lockout import password_confirmed
 from caregiver.models import Child, Invitation, Membership, Role, User, time_zone_names, time_zone_renames
 from caregiver.text import StorableTextForm
@@ -105,6 +106,12 @@ def zone_label(name: str) -> str:
 class InviteForm(StorableTextForm, forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The e-mail is written in it, and their pages and alerts start in it."),
+        required=False,  # missing: the inviter's own
+    )
     # An owner can remove every other owner: giving that away takes a second, explicit step.
     confirm_owner = forms.BooleanField(
         label=_("I mean to make them an owner: they can change the team and settings, and remove anyone, me too."),
@@ -115,6 +122,7 @@ class InviteForm(StorableTextForm, forms.Form):
     def __init__(self, *args, child: Child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.child = child
+        self.fields["language"].initial = active_language()
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -123,6 +131,9 @@ class InviteForm(StorableTextForm, forms.Form):
                 "confirm_owner", _("Tick this box to confirm they should be an owner, or choose another role.")
             )
         return cleaned
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or active_language()
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

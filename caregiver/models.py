@@ -266,6 +266,10 @@ class Invitation(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("their e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CAREGIVER)
+    # The language the e-mail is written in, chosen by the inviter (a grandmother may not read
+    # the parents' language); the new member's pages and alerts start in it. A code from
+    # settings.LANGUAGES; blank for invitations sent before it was asked.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -279,9 +283,11 @@ class Invitation(models.Model):
         return f"Invitation for {self.email} to {self.child}"
 
     @classmethod
-    def issue(cls, *, child: Child, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
+    def issue(
+        cls, *, child: Child, email: str, role: str, invited_by: User, language: str = ""
+    ) -> tuple[Invitation, str]:
         """Create an invitation; returns it with the plain token (shown once, in the link)."""
-        invitation = cls(child=child, email=email.lower(), role=role, invited_by=invited_by)
+        invitation = cls(child=child, email=email.lower(), role=role, invited_by=invited_by, language=language)
         token = invitation._new_token()
         invitation.save()
         return invitation, token

@@ -26,9 +26,11 @@ from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from caregiver.languages import active_language
 
 # The header that tells the service worker to keep a page on the phone; its value is the
 # path the page is kept under (pages whose query only picks what the script shows share one).
@@ -78,7 +80,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "short_name": _("Seizure log"),
         "description": _("A seizure diary for families living with MMPEI."),
         # The language its name and description were just translated into.
-        "lang": get_language() or settings.LANGUAGE_CODE,
+        "lang": active_language(),
         "dir": "rtl" if get_language_bidi() else "ltr",
         "start_url": "/",
         "scope": "/",

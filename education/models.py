@@ -18,7 +18,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from education import rendering
@@ -28,15 +27,6 @@ from education.folding import fold
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
-
-
-def reader_language() -> str:
-    """The content language for the current request: the active language, reduced to one the
-    site offers ("es-MX" reads Spanish)."""
-    try:
-        return get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
-    except LookupError:
-        return settings.LANGUAGE_CODE
 
 
 class ContentQuerySet(models.QuerySet):

@@ -18,8 +18,9 @@ from django.db.models import BooleanField, Case, Value, When
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from caregiver.languages import active_language
 from education.folding import fold, fold_with_positions
-from education.models import Article, reader_language
+from education.models import Article
 
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 8
@@ -100,7 +101,7 @@ def search(query: Query) -> tuple[list[Hit], bool]:
     if query.problem:
         return [], False
     phrase = " ".join(fold(query.text).split())
-    articles = Article.objects.published().for_language(reader_language())
+    articles = Article.objects.published().for_language(active_language())
     for word in query.words:
         articles = articles.filter(search_text__contains=word)
     phrase_match = Case(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from education.models import Tip, reader_language
+from caregiver.languages import active_language
+from education.models import Tip
 
 
 def tip_for_day(day: date) -> Tip | None:
@@ -29,7 +30,7 @@ def tip_for_day(day: date) -> Tip | None:
     """
     tips = list(
         Tip.objects.published()
-        .for_language(reader_language())
+        .for_language(active_language())
         .only("language", "slug", "title", "body")
         .order_by("order", "slug")
     )

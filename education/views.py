@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from caregiver.languages import active_language
 from education import rendering
 from education.folding import fold
-from education.models import Article, Content, GlossaryTerm, Tip, reader_language
+from education.models import Article, Content, GlossaryTerm, Tip
 from education.search import parse_query, search
 from education.tips import tip_for_day
 
@@ -41,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every published topic in order, in the reader's language. One query."""
     articles = list(
         Article.objects.published()
-        .for_language(reader_language())
+        .for_language(active_language())
         .only("language", "slug", "title", "summary", "source", "reviewed_on")
     )
     return render(request, "education/index.html", {"articles": articles, **_provenance(articles)})
@@ -53,7 +54,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     """A published article (drafts too for staff), with glossary links and its neighbours.
     Three queries: the article, the list of topics for previous/next, the glossary."""
     preview = _can_preview(request)
-    language = reader_language()
+    language = active_language()
     visible = Article.objects.all() if preview else Article.objects.published()
     article = get_object_or_404(visible.for_language(language), slug=slug)
     topics = list(Article.objects.published().for_language(language).only("language", "slug", "title"))
@@ -79,7 +80,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def tips(request: HttpRequest) -> HttpResponse:
     """Every published caregiver tip, in the reader's language. One query."""
-    records = list(Tip.objects.published().for_language(reader_language()))
+    records = list(Tip.objects.published().for_language(active_language()))
     return render(request, "education/tips.html", {"tips": records, **_provenance(records)})
 
 
@@ -102,7 +103,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
     One query."""
     # Sorted here, not in SQL: database collations order case and accents differently. Accents
     # are ignored, so "Ácido" is filed under A.
-    terms = sorted(GlossaryTerm.objects.published().for_language(reader_language()), key=lambda t: fold(t.term))
+    terms = sorted(GlossaryTerm.objects.published().for_language(active_language()), key=lambda t: fold(t.term))
     letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: fold(t.term[:1]).upper())]
     return render(request, "education/glossary.html", {"letters": letters, **_provenance(terms)})
 

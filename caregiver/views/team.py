@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -83,7 +83,11 @@ def invite(request: AuthedRequest, child_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             invitation, token = Invitation.issue(
-                child=child, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user
+                child=child,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                language=form.cleaned_data["language"],
             )
             audit.record(
                 request.user,
@@ -102,13 +106,12 @@ def _send_invitation(request: AuthedRequest, child: Child, invitation: Invitatio
     page says so, still shows the link to pass on, and offers to send it again."""
     link = request.build_absolute_uri(reverse("invitation-accept", args=[token]))
     context = {"child": child, "invitation": invitation, "link": link, "inviter": request.user, "sent": True}
+    # In the language the inviter chose for them, whatever the inviter's own.
+    with translation.override(invitation.language or translation.get_language()):
+        subject = _("You are invited to %(name)s’s seizure log") % {"name": child.name}
+        body = render_to_string("caregiver/invitation_email.txt", context)
     try:
-        send_mail(
-            _("You are invited to %(name)s’s seizure log") % {"name": child.name},
-            render_to_string("caregiver/invitation_email.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     except (OSError, ValueError):  # the mail server (smtplib's errors are OSErrors) or a header mail refuses
         logger.exception("The invitation %s could not be e-mailed", invitation.public_id)
         context["sent"] = False
@@ -236,6 +239,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             locked.accepted_by = request.user
             locked.save(update_fields=["accepted_at", "accepted_by"])
             child = invitation.child
+            if not request.user.language and locked.language:
+                # Their alerts need a language before they ever open the account page.
+                request.user.language = locked.language
+                request.user.save(update_fields=["language"])
             if existing is None:
                 child.membership = Membership.objects.create(user=request.user, child=child, role=locked.role)
                 audit.record(

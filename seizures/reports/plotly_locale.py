@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import dates, formats
-from django.utils.translation import get_language, get_supported_language_variant
+
+from caregiver.languages import active_language
 
 # Django's date-format letters that plotly (d3-time-format) spells differently.
 _D3 = {"d": "%d", "j": "%-d", "m": "%m", "n": "%-m", "Y": "%Y", "y": "%y", "b": "%b", "M": "%b", "F": "%B"}
@@ -23,10 +24,7 @@ def _d3_date(django_format: str) -> str:
 def plotly_locale() -> dict | None:
     """{"name", "format"} for plotly's `config.locales`, or None for the site's default
     language, whose names are plotly's own."""
-    try:
-        language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
-    except LookupError:
-        return None
+    language = active_language()
     if language == settings.LANGUAGE_CODE:
         return None
     # Django counts weekdays from Monday, plotly from Sunday.

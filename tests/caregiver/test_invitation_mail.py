@@ -103,3 +103,37 @@ def test_only_owners_resend_and_only_their_childs_invitations(client, owner, chi
     other = Child.objects.get(name="Other child")
     assert client.post(f"/c/{other.public_id}/team/invitations/{invitation.public_id}/resend/").status_code == 404
     assert not mail.outbox
+
+
+def test_the_invitation_speaks_the_language_the_inviter_chose_for_them(owner_client, child, settings) -> None:
+    """An English-speaking parent invites a grandmother who reads Spanish: her e-mail is in
+    Spanish, and once she joins, her pages and alerts start in Spanish."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    form = owner_client.get(f"/c/{child.public_id}/team/invite/").content.decode()
+    assert re.search(r'<option value="en" selected>', form), "the inviter's own language first"
+    page = owner_client.post(
+        f"/c/{child.public_id}/team/invite/", {"email": "abuela@example.org", "role": "caregiver", "language": "es"}
+    ).content.decode()
+    assert '<html lang="en"' in page  # the inviter's page stays in theirs
+    (message,) = mail.outbox
+    assert message.subject == "Le invitan al diario de crisis de Robin"
+    assert "Cuidador/a" in message.body and "invited you" not in message.body
+    abuela = make_user("abuela@example.org")
+    owner_client.force_login(abuela)
+    owner_client.post(_links(mail.outbox)[0])
+    abuela.refresh_from_db()
+    assert abuela.language == "es"
+
+
+def test_joining_keeps_a_language_the_member_already_chose(owner_client, child, settings) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    owner_client.post(
+        f"/c/{child.public_id}/team/invite/", {"email": "nurse@example.org", "role": "caregiver", "language": "es"}
+    )
+    nurse = make_user("nurse@example.org")
+    nurse.language = "en"
+    nurse.save()
+    owner_client.force_login(nurse)
+    owner_client.post(_links(mail.outbox)[0])
+    nurse.refresh_from_db()
+    assert nurse.language == "en"
