@@ -184,6 +184,25 @@ class Coverage:
         """Recorded, with no seizure logged and none too frequent to count."""
         return not entries and self.recorded(day, entries) and day not in self.periods.touched
 
+    def statuses(self, first: date, counts: list[int]) -> tuple[list[bool], list[bool]]:
+        """`recorded` and `seizure_free` for each day from `first` (`counts[n]` entries on day
+        n) at once: set from the few days confirmed, touched or marked, not asked day by day."""
+        size = len(counts)
+
+        def at(days) -> list[int]:
+            return [n for n in ((day - first).days for day in days) if 0 <= n < size]
+
+        recorded = [count > 0 for count in counts]
+        for n in at(self.confirmed) + at(self.periods.touched):
+            recorded[n] = True
+        for a, b in self.not_recorded:
+            for n in range(max(0, (a - first).days), min(size, (b - first).days + 1)):
+                recorded[n] = False
+        free = [seen and not count for seen, count in zip(recorded, counts, strict=True)]
+        for n in at(self.periods.touched):
+            free[n] = False
+        return recorded, free
+
 
 def load_coverage(child: Child, first: date, last: date) -> Coverage:
     """The confirmations, not-recorded ranges and periods too frequent to count touching

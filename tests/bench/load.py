@@ -1,11 +1,12 @@
 """Load benchmark, loopback only: `python -m tests.bench.load` (or `make bench-load`).
 
 Starts the app under gunicorn (several workers) on 127.0.0.1 against a scratch PostgreSQL
-database and, separately, a scratch SQLite file; then for a fixed time runs simulated
-caregivers (sign in, Seizure now, two sign toggles, Seizure ended, +1 taps with some
-replayed requests, the timeline) beside clinicians reading charts and reports, and a probe
-of /healthz. Prints requests per second, p50/p95/p99 per kind of request, errors, and the
-episodes the clients created against those the database holds (lost or duplicated).
+database (its name led by SCRATCH_DB_PREFIX when set, for people sharing a server) and,
+separately, a scratch SQLite file; then for a fixed time runs simulated caregivers (sign in,
+Seizure now, two sign toggles, Seizure ended, +1 taps with some replayed requests, the
+timeline) beside clinicians reading charts and reports, and a probe of /healthz. Prints
+requests per second, p50/p95/p99 per kind of request, errors, and the episodes the clients
+created against those the database holds (lost or duplicated).
 
 The team alerts' worker (`manage.py sendalerts`) runs beside gunicorn: each child has a
 watcher who wants "seizure started" on a phone whose push service is a stand-in on
@@ -269,7 +270,7 @@ def _run(database: str, args, pushes, keys, vapid: tuple[str, str]) -> dict:
     if database == "postgres":
         import psycopg
 
-        scratch = f"load_{secrets.token_hex(5)}"
+        scratch = f"{os.environ.get('SCRATCH_DB_PREFIX', '')}load_{secrets.token_hex(5)}"
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{scratch}"')
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{scratch}"

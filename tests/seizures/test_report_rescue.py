@@ -1,5 +1,5 @@
 """The report's action plan section: the current version printed, and rescue doses per week
-counted in the database in the child's time zone, in one query whatever the history."""
+in the child's time zone, in one query whatever the history."""
 
 from __future__ import annotations
 

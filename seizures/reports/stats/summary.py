@@ -11,6 +11,7 @@ uncountable`), as estimates; the days they touch are recorded but never seizure-
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate, chain
@@ -18,7 +19,7 @@ from itertools import accumulate, chain
 from caregiver.models import Child
 from seizures.coverage import Coverage, Span, load_coverage
 from seizures.reports.periods import Granularity, Period
-from seizures.reports.stats.days import ONSETS, SIDED, SIDES, TYPES, DayRow, day_rows, hour_of_week
+from seizures.reports.stats.days import ONSETS, SIDED, SIDES, TYPES, DayRow, day_rows
 from seizures.signs import SIGN_KEYS
 
 WINDOW_DAYS = 28  # the standard trial window: seizures per 28 days
@@ -160,20 +161,38 @@ def _columns(parts: list[DayRow] | list[Bucket], name: str, width: int) -> tuple
     return tuple(sum(column) for column in zip(*(getattr(p, name) for p in parts), strict=True)) or (0,) * width
 
 
-def _bucket(origin: date, rows: list[DayRow], recorded: list[DayRow], durations: list[int]) -> Bucket:
-    """The `recorded` of `rows` summed; `durations` are their known durations, sorted."""
+def _bucket(origin: date, start: date, end: date, recorded: int, rows: list[DayRow], durations: list[int]) -> Bucket:
+    """The days from `start` to `end`, `recorded` of them recorded: `rows` are those recorded
+    days that had seizures, summed; `durations` are their known durations, sorted."""
     n = len(durations)
     return Bucket(
         origin=origin,
-        start=rows[0].on,
-        end=rows[-1].on,
-        recorded=len(recorded),
-        **_counts(recorded),
+        start=start,
+        end=end,
+        recorded=recorded,
+        **_counts(rows),
         known=n,
         seconds=sum(durations),
         longest=durations[-1] if n else None,
         median=(durations[(n - 1) // 2] + durations[n // 2]) / 2 if n else None,
     )
+
+
+def _spans(start: date, size: int, granularity: str) -> list[tuple[date, int, int]]:
+    """The bars of `size` days from `start`: each one's origin and its days' indexes [a, b)."""
+    spans, a = [], 0
+    while a < size:
+        origin = bucket_start(start + timedelta(days=a), granularity)
+        if granularity == Granularity.WEEK:
+            after = origin + timedelta(days=7)
+        elif granularity == Granularity.MONTH:
+            after = (origin + timedelta(days=31)).replace(day=1)
+        else:
+            after = origin + timedelta(days=1)
+        b = min(size, (after - start).days)
+        spans.append((origin, a, b))
+        a = b
+    return spans
 
 
 def _sorted_durations(rows: list[DayRow]) -> list[int]:
@@ -217,13 +236,13 @@ def _rolling(counts: list[int], recorded: list[bool], lead: int, window: int) ->
     the window is shorter: days before the diary began are unknown, not zero."""
     sums = [0, *accumulate(c if r else 0 for c, r in zip(counts, recorded, strict=True))]
     days = [0, *accumulate(map(int, recorded))]
-    means, spans = [], []
-    for n in range(lead, len(counts)):
-        first = max(0, n - window + 1)
-        seen = days[n + 1] - days[first]
-        means.append(round((sums[n + 1] - sums[first]) / seen, 2) if seen else None)
-        spans.append(n + 1 - first)
-    return means, spans
+    ends = range(lead + 1, len(counts) + 1)
+    firsts = [max(0, end - window) for end in ends]
+    means = [
+        round((sums[end] - sums[first]) / seen, 2) if (seen := days[end] - days[first]) else None
+        for end, first in zip(ends, firsts, strict=True)
+    ]
+    return means, [end - first for end, first in zip(ends, firsts, strict=True)]
 
 
 def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
@@ -240,32 +259,37 @@ def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
     return best
 
 
+def _hours(rows: list[DayRow]) -> list[list[int]]:
+    """Seizures by local weekday (Monday first) and hour over the days of `rows`."""
+    by_weekday: list[list[int]] = [[] for _ in range(7)]
+    for row in rows:
+        by_weekday[row.on.weekday()] += row.hours
+    return [[counted[hour] for hour in range(24)] for counted in map(Counter, by_weekday)]
+
+
 def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
-    """Every figure for `period` (which starts no earlier than `began_on`). Five queries: the
-    coverage (three), the days (from up to 27 days before the period, for the first rolling
-    averages) and the hours of the week."""
+    """Every figure for `period` (which starts no earlier than `began_on`). Four queries: the
+    coverage (three) and the days (from up to 27 days before the period, for the first
+    rolling averages)."""
     lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
     lead = (period.start - lead_start).days
     coverage = load_coverage(child, lead_start, period.end)
-    all_rows = day_rows(child, lead_start, period.end, report=report, excluded=coverage.periods.excluded)
-    all_counts = [r.count for r in all_rows]
-    all_recorded = [coverage.recorded(r.on, r.count) for r in all_rows]
-    rows, counts, recorded = all_rows[lead:], all_counts[lead:], all_recorded[lead:]
-    kept = [row for row, seen in zip(rows, recorded, strict=True) if seen]
+    grid = day_rows(child, lead_start, period.end, report=report, excluded=coverage.periods.excluded)
+    all_recorded, all_free = coverage.statuses(lead_start, grid.counts)
+    counts, recorded, free = grid.counts[lead:], all_recorded[lead:], all_free[lead:]
+    # The period's days that had seizures, and those of them that were recorded.
+    rows = [row for row in grid.rows if row.on >= period.start]
+    kept = [row for row in rows if recorded[(row.on - period.start).days]]
 
-    groups: dict[date, list[DayRow]] = {}
-    counted_groups: dict[date, list[DayRow]] = {}
-    for row, seen in zip(rows, recorded, strict=True):
-        origin = bucket_start(row.on, period.granularity)
-        groups.setdefault(origin, []).append(row)
-        counted_groups.setdefault(origin, [])
-        if seen:
-            counted_groups[origin].append(row)
-    runs = [_sorted_durations(group) for group in counted_groups.values()]
-    buckets = [
-        _bucket(origin, group, counted_groups[origin], run)
-        for (origin, group), run in zip(groups.items(), runs, strict=True)
-    ]
+    buckets, runs, at = [], [], 0
+    for origin, a, b in _spans(period.start, len(counts), period.granularity):
+        inside = []
+        while at < len(kept) and (kept[at].on - period.start).days < b:
+            inside.append(kept[at])
+            at += 1
+        runs.append(_sorted_durations(inside))
+        first, last = period.start + timedelta(days=a), period.start + timedelta(days=b - 1)
+        buckets.append(_bucket(origin, first, last, sum(recorded[a:b]), inside, runs[-1]))
     whole = _whole(buckets, runs)
 
     extra = {}
@@ -279,10 +303,9 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
             "rescue": sum(r.rescue for r in kept),
             "tallies": sum(r.tallies for r in kept),
         }
-    days = [r.on for r in rows]
-    free = [coverage.seizure_free(on, count) for on, count in zip(days, counts, strict=True)]
+    days = [period.start + timedelta(days=n) for n in range(len(counts))]
     start, end = period.bounds(child.zone)
-    rolling = {window: _rolling(all_counts, all_recorded, lead, window) for window in ROLLING}
+    rolling = {window: _rolling(grid.counts, all_recorded, lead, window) for window in ROLLING}
     return Summary(
         period=period,
         days=days,
@@ -294,9 +317,9 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         whole=whole,
         free_days=sum(free),
         longest_free=_longest_run_of_zeros(days, free),
-        counted={r.on: r.count for r in all_rows},
+        counted=grid.counted,
         coverage=coverage,
         uncountable=tuple(span for span in coverage.periods.spans if span.end > start and span.start < end),
-        hours=hour_of_week(child, start, end, coverage.periods.excluded),
+        hours=_hours(rows),
         **extra,
     )

@@ -106,8 +106,7 @@ def treatment_effects(
             coverage = load_coverage(child, first, last)
         days = {w: [w.first + timedelta(days=n) for n in range(WINDOW_DAYS)] for w in windows}
         if uncounted := sorted({day for window_days in days.values() for day in window_days} - counted.keys()):
-            rows = day_rows(child, uncounted[0], uncounted[-1], excluded=coverage.periods.excluded)
-            counted |= {row.on: row.count for row in rows}
+            counted |= day_rows(child, uncounted[0], uncounted[-1], excluded=coverage.periods.excluded).counted
         for w, window_days in days.items():
             seen = [day for day in window_days if coverage.recorded(day, counted[day])]
             totals[w] = Window(w.first, w.last, sum(counted[day] for day in seen), len(seen))
