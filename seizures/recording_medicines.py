@@ -85,6 +85,22 @@ def change_dose(child: Child, user: User, medicine: Medicine, form: DoseVersionF
     return version
 
 
+def remove_dose_version(child: Child, user: User, medicine: Medicine, version_id: UUID) -> DoseVersion | None:
+    """Removes a dose version entered by mistake (a dose typed as 25 mL for 2.5 mL): the
+    version before it applies again from its own date. A medicine keeps at least one version,
+    so the last is not removed (None). Doses already given stay as recorded; 404 when the
+    version is not this medicine's."""
+    with transaction.atomic():
+        Medicine.objects.select_for_update().get(pk=medicine.pk)
+        version = get_object_or_404(DoseVersion.objects.filter(medicine=medicine), public_id=version_id)
+        if medicine.versions.count() == 1:
+            return None
+        summary = f"Removed the dose of {medicine.name} from {version.starts_on}: {_describe(version)}"
+        audit.record(user, "edit", child=child, obj=medicine, summary=summary)
+        version.delete()
+    return version
+
+
 def _describe(version: DoseVersion) -> str:
     return f"{version.dose_text} {version.dose_unit} at {version.times_text}"
 

@@ -57,6 +57,7 @@ urlpatterns = [
     path("c/<uuid:child_id>/medicines/new/", medicines.medicine_add, name="medicine-add"),
     path(MEDICINE, medicines.medicine, name="medicine"),
     path(MEDICINE + "dose/", medicines.medicine_dose_change, name="medicine-dose-change"),
+    path(MEDICINE + "dose/<uuid:version_id>/remove/", medicines.medicine_dose_remove, name="medicine-dose-remove"),
     path(MEDICINE + "edit/", medicines.medicine_edit, name="medicine-edit"),
     path(MEDICINE + "stop/", medicines.medicine_stop, name="medicine-stop"),
     path("c/<uuid:child_id>/weight/", medicines.weights, name="weights"),

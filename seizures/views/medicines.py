@@ -135,6 +135,20 @@ def medicine_dose_change(request: AuthedRequest, child_id: UUID, medicine_id: UU
 
 
 @require_POST
+def medicine_dose_remove(request: AuthedRequest, child_id: UUID, medicine_id: UUID, version_id: UUID) -> HttpResponse:
+    """Removes a dose version entered by mistake; the medicine's last one stays."""
+    child = child_for(request, child_id, Need.WRITE)
+    medicine = _medicine(child, medicine_id)
+    removed = recording_medicines.remove_dose_version(child, request.user, medicine, version_id)
+    if removed is None:
+        messages.error(request, _("A medicine keeps at least one dose. To correct it, change the dose."))
+    else:
+        day = formats.date_format(removed.starts_on, "j M Y")
+        messages.success(request, _("Removed the dose from %(day)s; the one before it applies again.") % {"day": day})
+    return redirect("seizures:medicine", child_id=child.public_id, medicine_id=medicine.public_id)
+
+
+@require_POST
 def medicine_edit(request: AuthedRequest, child_id: UUID, medicine_id: UUID) -> HttpResponse:
     """Corrects the name, form or route."""
     child = child_for(request, child_id, Need.WRITE)

@@ -23,6 +23,7 @@ from tests.support.factories import (
     make_treatment,
     sweep_day_note,
     sweep_dose,
+    sweep_dose_version,
     sweep_medicine,
     sweep_not_recorded,
     sweep_uncountable,
@@ -142,6 +143,8 @@ WRITES = {
     "seizures:medicine-stop": (lambda c, u: {"medicine_id": sweep_medicine(c, u)},
                                lambda c, o: {"stopped_on": "2026-05-02"}, "edit"),
     "seizures:weight-remove": (lambda c, u: {"weight_id": sweep_weight(c, u)}, lambda c, o: {}, "delete"),
+    "seizures:medicine-dose-remove": (lambda c, u: {"medicine_id": sweep_medicine(c, u),
+                                                    "version_id": sweep_dose_version(c, u)}, lambda c, o: {}, "edit"),
     "seizures:dose-remove": (lambda c, u: {"dose_id": sweep_dose(c, u)}, lambda c, o: {"back": "home"}, "delete"),
     "seizures:weights": (lambda c, u: {}, lambda c, o: {"measured_on": "2026-05-01", "kg": "4.2"}, "create"),
     "seizures:dose-record": (_due_medicine, lambda c, o: {

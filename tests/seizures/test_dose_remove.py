@@ -1,8 +1,12 @@
 """A dose recorded by mistake can be removed: its due time is open again (or taken by the
-extra dose someone really gave), the removal is audited, and only owners and caregivers of
-this child may do it."""
+extra dose someone really gave). So can a dose change typed wrong: the version before it
+applies again, and a medicine keeps at least one. Each removal is audited, and only owners
+and caregivers of this child may do it."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,7 +15,7 @@ from django.urls import reverse
 
 from caregiver.models import AuditEvent
 from seizures import dues
-from seizures.models import Dose
+from seizures.models import Dose, DoseVersion
 from tests.seizures.test_doses import _give, _home, _local
 from tests.support.factories import make_medicine
 
@@ -97,3 +101,42 @@ def test_another_familys_dose_is_404_and_so_is_a_second_removal(owner_client, ny
         assert _remove(owner_client, ny_child, dose).status_code == 404
         url = reverse("seizures:dose-remove", args=[ny_child.public_id, dose.public_id])
         assert owner_client.get(url).status_code == 405
+
+
+def _versions_url(child, medicine, version) -> str:
+    return reverse("seizures:medicine-dose-remove", args=[child.public_id, medicine.public_id, version.public_id])
+
+
+def test_a_dose_change_entered_by_mistake_is_removed_and_the_one_before_applies(owner_client, ny_child) -> None:
+    medicine = make_medicine(ny_child, times=("08:00",), dose="2.5", dose_unit="mL")
+    wrong = DoseVersion.objects.create(
+        child=ny_child, medicine=medicine, starts_on=medicine.versions.get().starts_on + timedelta(days=5),
+        dose=Decimal("25"), dose_unit="mL", times=["08:00"],
+    )  # fmt: skip
+    page_url = reverse("seizures:medicine", args=[ny_child.public_id, medicine.public_id])
+    assert "Entered by mistake?" in owner_client.get(page_url).content.decode()
+    response = owner_client.post(_versions_url(ny_child, medicine, wrong))
+    assert response["Location"] == page_url
+    assert list(medicine.versions.values_list("dose", flat=True)) == [Decimal("2.5")]
+    page = owner_client.get(page_url).content.decode()
+    assert "the one before it applies again" in page and "Entered by mistake?" not in page
+    assert "Removed the dose of" in AuditEvent.objects.filter(object_type="medicine").latest("pk").summary
+    # The last one stays: a medicine always has a dose.
+    only = medicine.versions.get()
+    owner_client.post(_versions_url(ny_child, medicine, only))
+    assert medicine.versions.count() == 1
+    assert "keeps at least one dose" in owner_client.get(page_url).content.decode()
+
+
+def test_a_dose_version_of_another_medicine_or_family_is_404_and_clinicians_403(
+    client, owner_client, ny_child, clinician, outsider
+) -> None:
+    mine = make_medicine(ny_child, "Levetiracetam")
+    other = make_medicine(ny_child, "Phenobarbital")
+    version = other.versions.get()
+    assert owner_client.post(_versions_url(ny_child, mine, version)).status_code == 404
+    client.force_login(clinician)
+    assert client.post(_versions_url(ny_child, other, version)).status_code == 403
+    client.force_login(outsider)
+    assert client.post(_versions_url(ny_child, other, version)).status_code == 404
+    assert other.versions.count() == 1

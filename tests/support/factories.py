@@ -132,6 +132,16 @@ def sweep_medicine(child: Child, user: User):
     return make_medicine(child, user=user).public_id
 
 
+def sweep_dose_version(child: Child, user: User):
+    """A second dose version (the one a mistake would be), on the medicine the URL names
+    (`medicine_id` comes first in the route, so its sweep medicine is the latest)."""
+    medicine = Medicine.objects.filter(child=child).order_by("-pk").first() or make_medicine(child, user=user)
+    return DoseVersion.objects.create(
+        child=child, medicine=medicine, starts_on=date(2026, 4, 10), dose=Decimal("60"), dose_unit="mg",
+        times=["08:00", "20:00"], set_by=user,
+    ).public_id  # fmt: skip
+
+
 def sweep_dose(child: Child, user: User):
     medicine = make_medicine(child, user=user)
     scheduled = datetime(2026, 4, 2, 7, 0, tzinfo=child.zone)

@@ -15,6 +15,7 @@ from seizures.models import ImportUpload, PushSubscription
 from tests.support.factories import (
     sweep_day_note,
     sweep_dose,
+    sweep_dose_version,
     sweep_episode,
     sweep_medicine,
     sweep_not_recorded,
@@ -63,6 +64,7 @@ SWEEP_OBJECTS: dict[str, Callable[[Child, User], Any]] = {
     "medicine_id": sweep_medicine,
     "weight_id": sweep_weight,
     "dose_id": sweep_dose,
+    "version_id": sweep_dose_version,
     "note_id": sweep_day_note,
     "device_id": _push_device,
 }
