@@ -191,8 +191,11 @@ class Child(models.Model):
 
     def lock(self) -> None:
         """Locks this child's row until the transaction ends, so writes that must see each
-        other (two phones starting or tapping at once) take turns. Call inside atomic()."""
-        list(Child.objects.select_for_update().filter(pk=self.pk).values_list("pk", flat=True))
+        other (two phones starting or tapping at once) take turns. Call inside atomic().
+        FOR NO KEY UPDATE on PostgreSQL: writes elsewhere that only refer to the child (an
+        audit event, a sign ticked on a seizure) need not wait for it, nor it for them
+        (FOR UPDATE blocked their foreign-key checks: a deadlock with a phone joining)."""
+        list(Child.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("pk", flat=True))
 
     def clean(self) -> None:
         errors = {}

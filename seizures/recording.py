@@ -105,8 +105,9 @@ def _created_by(child: Child, client_uuid: UUID) -> Episode | None:
 
 def _locked(child: Child, episode_id: UUID, *, deleted: bool = False) -> Episode:
     """The child's episode, locked for the rest of the transaction; 404 when it is not the
-    child's (or is deleted, unless `deleted` asks for a deleted one)."""
-    episodes = Episode.objects.for_child(child).select_for_update()
+    child's (or is deleted, unless `deleted` asks for a deleted one). Like the child's own
+    lock, it leaves rows that only refer to the episode free to be written (no_key)."""
+    episodes = Episode.objects.for_child(child).select_for_update(no_key=True)
     episodes = episodes.deleted() if deleted else episodes.live()
     return get_object_or_404(episodes, public_id=episode_id)
 
@@ -255,7 +256,7 @@ def update_timed(
     alone: a replay never undoes or overwrites what happened since. ValidationError when the
     result breaks the model's rules (nothing saved)."""
     with transaction.atomic():
-        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        episode = Episode.objects.select_for_update(no_key=True).get(pk=episode.pk)
         if episode.deleted_at is not None:
             return Saved(episode, notice=_("This seizure was deleted; the entry changed nothing."))
         if not episode.in_progress:
@@ -367,7 +368,9 @@ def undo_tap(child: Child, user: User, tap_id: UUID) -> tuple[Episode, bool]:
     """Takes back the child's tap (404 when it is none); returns it and whether this call
     took it back (one already taken back changes nothing, so a repeat cannot take two)."""
     with transaction.atomic():
-        episode = get_object_or_404(Episode.objects.for_child(child).tallies().select_for_update(), public_id=tap_id)
+        episode = get_object_or_404(
+            Episode.objects.for_child(child).tallies().select_for_update(no_key=True), public_id=tap_id
+        )
         if episode.deleted_at is not None:
             return episode, False
         _soft_delete(episode, user, "Undid a +1 tap")

@@ -8,12 +8,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from seizures.coverage import Coverage, Periods
 from seizures.models import NotRecordedRange, Treatment
 from seizures.reports import panels, stats
 from tests.conftest import make_child
 from tests.seizures.test_stats import at, confirm, log, seizures_on, summary
 from tests.support.factories import make_treatment
+from tests.support.fuzz import fuzz
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,25 @@ def test_sign_shares_are_rounded_once(child) -> None:
     assert "apnea 45%" in chart.summary
     assert chart.table.rows[0][2] == "45%"
     assert chart.figure["data"][0]["y"][0] == 45.5  # the figure's own one decimal
+
+
+days_in = st.integers(0, 40).map(lambda n: date(2026, 6, 1) + timedelta(days=n))
+
+
+@fuzz(200)
+@given(
+    counts=st.lists(st.integers(0, 3), min_size=1, max_size=30),
+    confirmed=st.frozensets(days_in),
+    marked=st.lists(st.tuples(days_in, days_in).map(sorted).map(tuple), max_size=3),
+    touched=st.frozensets(days_in),
+)
+def test_statuses_of_every_day_at_once_are_those_asked_day_by_day(counts, confirmed, marked, touched) -> None:
+    """The summary sets each day's status from the few days confirmed, touched or marked;
+    the answer is the one `recorded` and `seizure_free` give for each day."""
+    first = date(2026, 6, 5)  # some of the marks fall before the days asked about
+    coverage = Coverage(first, first + timedelta(days=len(counts) - 1), confirmed, tuple(marked), Periods((), touched))
+    days = [first + timedelta(days=n) for n in range(len(counts))]
+    assert coverage.statuses(first, counts) == (
+        [coverage.recorded(day, n) for day, n in zip(days, counts, strict=True)],
+        [coverage.seizure_free(day, n) for day, n in zip(days, counts, strict=True)],
+    )

@@ -57,8 +57,8 @@ def test_the_report_opens_with_coverage(owner_client, diary) -> None:
         assert shown in text, shown
 
 
-def test_entry_times_are_two_queries_whatever_the_history(diary, django_assert_num_queries) -> None:
-    with django_assert_num_queries(2):
+def test_entry_times_are_one_query_whatever_the_history(diary, django_assert_num_queries) -> None:
+    with django_assert_num_queries(1):
         times = stats.entry_times(diary, datetime(2026, 11, 1, tzinfo=UTC), NOW)
     assert (times.entries, times.backfilled, times.median) == (3, 1, timedelta(minutes=10))
 
@@ -69,6 +69,14 @@ def test_an_even_number_of_entries_has_the_mean_of_the_middle_two(child) -> None
         make_episode(child, started, received_at=started + timedelta(minutes=minutes))
     times = stats.entry_times(child, datetime(2026, 11, 1, tzinfo=UTC), NOW)
     assert times.median == timedelta(minutes=4)
+
+
+def test_an_entry_exactly_24_hours_later_is_not_backfilled_a_second_more_is(child) -> None:
+    started = datetime(2026, 11, 10, 9, tzinfo=UTC)
+    make_episode(child, started, received_at=started + timedelta(hours=24))
+    make_episode(child, started + timedelta(hours=1), received_at=started + timedelta(hours=25, seconds=1))
+    times = stats.entry_times(child, datetime(2026, 11, 1, tzinfo=UTC), NOW)
+    assert (times.entries, times.backfilled) == (2, 1)
 
 
 def test_backfilled_entries_are_flagged_on_the_timeline_and_in_the_csv(owner_client, diary) -> None:

@@ -135,7 +135,17 @@ def test_a_daylight_saving_day_in_new_york(owner) -> None:
 
 @pytest.mark.parametrize(
     "zone",
-    ["Asia/Kolkata", "Australia/Lord_Howe", "America/Santiago", "Pacific/Chatham", "America/St_Johns"],
+    [
+        "Asia/Kolkata",
+        "Australia/Lord_Howe",
+        "America/Santiago",
+        "Pacific/Chatham",
+        "America/St_Johns",
+        # Clocks that jump at midnight both ways: the day of the change begins an hour late,
+        # or the day before it ends an hour late.
+        "America/Havana",
+        "Asia/Beirut",
+    ],
 )
 def test_days_and_hours_match_zoneinfo_in_zones_with_odd_offsets_and_midnight_changes(owner, zone) -> None:
     """Half-hour and 45-minute offsets, a half-hour daylight-saving shift, clocks that change at

@@ -258,6 +258,7 @@ class Days:
 
     @property
     def counted(self) -> dict[date, int]:
+        """Seizures on each day, by day."""
         return {self.first + timedelta(days=n): count for n, count in enumerate(self.counts)}
 
 

@@ -229,20 +229,24 @@ def _whole(buckets: list[Bucket], runs: list[list[int]]) -> Bucket:
     )
 
 
-def _rolling(counts: list[int], recorded: list[bool], lead: int, window: int) -> tuple[list[float | None], list[int]]:
-    """For each day after the first `lead` (there only to fill the first windows), the mean
-    count per recorded day over that day and the `window - 1` days before it (None when none
-    of them was recorded), and how many days the window spans. Near the start of the diary
-    the window is shorter: days before the diary began are unknown, not zero."""
+def _rolling(counts: list[int], recorded: list[bool], lead: int) -> dict[int, tuple[list[float | None], list[int]]]:
+    """For each window in ROLLING and each day after the first `lead` (there only to fill the
+    first windows), the mean count per recorded day over that day and the `window - 1` days
+    before it (None when none of them was recorded), and how many days the window spans.
+    Near the start of the diary the window is shorter: days before the diary began are
+    unknown, not zero."""
     sums = [0, *accumulate(c if r else 0 for c, r in zip(counts, recorded, strict=True))]
     days = [0, *accumulate(map(int, recorded))]
     ends = range(lead + 1, len(counts) + 1)
-    firsts = [max(0, end - window) for end in ends]
-    means = [
-        round((sums[end] - sums[first]) / seen, 2) if (seen := days[end] - days[first]) else None
-        for end, first in zip(ends, firsts, strict=True)
-    ]
-    return means, [end - first for end, first in zip(ends, firsts, strict=True)]
+    rolling = {}
+    for window in ROLLING:
+        firsts = [max(0, end - window) for end in ends]
+        means = [
+            round((sums[end] - sums[first]) / seen, 2) if (seen := days[end] - days[first]) else None
+            for end, first in zip(ends, firsts, strict=True)
+        ]
+        rolling[window] = (means, [end - first for end, first in zip(ends, firsts, strict=True)])
+    return rolling
 
 
 def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
@@ -303,9 +307,10 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
             "rescue": sum(r.rescue for r in kept),
             "tallies": sum(r.tallies for r in kept),
         }
-    days = [period.start + timedelta(days=n) for n in range(len(counts))]
+    all_days = [lead_start + timedelta(days=n) for n in range(len(grid.counts))]
+    days = all_days[lead:]
     start, end = period.bounds(child.zone)
-    rolling = {window: _rolling(grid.counts, all_recorded, lead, window) for window in ROLLING}
+    rolling = _rolling(grid.counts, all_recorded, lead)
     return Summary(
         period=period,
         days=days,
@@ -317,7 +322,7 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         whole=whole,
         free_days=sum(free),
         longest_free=_longest_run_of_zeros(days, free),
-        counted=grid.counted,
+        counted=dict(zip(all_days, grid.counts, strict=True)),
         coverage=coverage,
         uncountable=tuple(span for span in coverage.periods.spans if span.end > start and span.start < end),
         hours=_hours(rows),
