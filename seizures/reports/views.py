@@ -27,9 +27,8 @@ from caregiver.models import Child
 from seizures import dues
 from seizures.models import DayNote, Episode, Treatment, Weight
 from seizures.queries import current_plan, last_seizure
-from seizures.reports import csv_doses, csv_export, fhir, panels, stats
+from seizures.reports import csv_doses, csv_export, fhir, panels, seizure_rows, stats
 from seizures.reports.periods import MAX_BUCKETS, MAX_YEARS, Granularity, Period, PeriodForm, Preset
-from seizures.reports.seizure_rows import seizure_rows
 from seizures.reports.stats.adherence import adherence
 from seizures.reports.stats.dose_marks import dose_marks
 from seizures.reports.stats.rescue import rescue_weeks
@@ -143,10 +142,11 @@ def report(request: AuthedRequest, child_id: UUID) -> HttpResponse:
             .live()
             .between(start, end)
             .select_related("logged_by")
+            .only(*seizure_rows.FIELDS)
             .newest_first()[:REPORT_EPISODES]
         )
         context["episodes_limit"] = REPORT_EPISODES
-        context["seizure_rows"] = seizure_rows(context["episodes"], child.zone)
+        context["seizure_rows"] = seizure_rows.seizure_rows(context["episodes"], child.zone)
         context["signs"] = panels.sign_rows(context["summary"])
         context["uncountable"] = panels.uncountable_rows(context["summary"], child.zone)
         context["types"] = panels.type_rows(context["summary"])

@@ -415,9 +415,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--caregivers", type=int, default=50)
+    # Issue 18's target: 100 caregivers and 10 clinicians at once.
+    parser.add_argument("--caregivers", type=int, default=100)
     parser.add_argument("--children", type=int, default=10)
-    parser.add_argument("--clinicians", type=int, default=5)
+    parser.add_argument("--clinicians", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     if args.database != "both":
