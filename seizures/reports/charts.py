@@ -1,14 +1,14 @@
 """Plotly figures from plain lists: no queries, no request, nothing but the numbers given.
 
-Each function returns the figure as a JSON-ready dict for `json_script`; the page's one
-static script (seizures/static/seizures/charts.js) draws it with the plotly.js the app
-serves. The dicts are written here in plotly's figure schema rather than built through
-plotly's graph objects, which copy every figure whole at least twice (a fifth of a chart
-page's time at a thousand seizures); the tests put every chart through plotly's strict
-validators instead (tests/seizures/test_charts.py). Figures use `template="none"` (plotly's
-default template adds ~6 KB of JSON to each) and one shared layout; colours are left to
-charts.js, which picks a palette for the reader's light or dark mode. Titles and text
-summaries live in the page, not the figure.
+Each function returns the figure as a dict in plotly's figure schema; the page encodes it
+with plotly's JSON encoder (the `figure_json` filter) and its one static script
+(seizures/static/seizures/charts.js) draws it with the plotly.js the app serves. The dicts
+are written here rather than through plotly's graph objects, which copy every figure whole
+at least twice (a fifth of a chart page's time at a thousand seizures); the tests put every
+chart through plotly's strict validators instead (tests/seizures/test_charts.py). Figures
+use `template="none"` (plotly's default template adds ~6 KB of JSON to each) and one shared
+layout; colours are left to charts.js, which picks a palette for the reader's light or dark
+mode. Titles and text summaries live in the page, not the figure.
 
 plotly.js reads every text it draws (legend names, axis titles, annotations, category labels)
 as HTML with links, so each string given here is escaped first: a treatment someone named

@@ -6,6 +6,7 @@ import json
 
 from django import template
 from django.utils.translation import gettext as _
+from plotly.io.json import to_json_plotly
 
 from seizures.reports.plotly_locale import plotly_locale
 
@@ -26,6 +27,13 @@ def json_attr(value) -> str:
     htmx, set not to run scripts, drops every <script> element from a swapped fragment, so
     data a refreshed part needs would vanish with the first refresh."""
     return json.dumps(value, separators=(",", ":"))
+
+
+@register.filter
+def figure_json(figure: dict) -> str:
+    """A chart's figure as JSON for its data attribute, encoded by plotly's own encoder (dates,
+    decimals and NaN as plotly.js reads them); like json_attr, not json_script."""
+    return to_json_plotly(figure)
 
 
 @register.filter
