@@ -59,6 +59,8 @@ def test_a_day_marked_not_recorded_is_left_out_even_with_entries(child) -> None:
     assert (result.whole.count, result.whole.recorded) == (1, 1)
     assert (result.unrecorded_days, result.not_recorded_days) == (0, 1)
     assert result.whole.median == 60
+    # The time-of-day grid too: 1 June (a Monday) at 09:00, nothing of 2 June.
+    assert sum(map(sum, result.hours)) == 1 and result.hours[0][9] == 1
 
 
 def test_a_confirmed_25_hour_day_is_a_recorded_seizure_free_day(owner) -> None:

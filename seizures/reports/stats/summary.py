@@ -264,7 +264,8 @@ def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
 
 
 def _hours(rows: list[DayRow]) -> list[list[int]]:
-    """Seizures by local weekday (Monday first) and hour over the days of `rows`."""
+    """Seizures by local weekday (Monday first) and hour over the days of `rows` (the
+    recorded ones: seizures logged on a day marked not recorded are left out, as everywhere)."""
     by_weekday: list[list[int]] = [[] for _ in range(7)]
     for row in rows:
         by_weekday[row.on.weekday()] += row.hours
@@ -325,6 +326,6 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
         counted=dict(zip(all_days, grid.counts, strict=True)),
         coverage=coverage,
         uncountable=tuple(span for span in coverage.periods.spans if span.end > start and span.start < end),
-        hours=_hours(rows),
+        hours=_hours(kept),
         **extra,
     )
