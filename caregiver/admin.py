@@ -93,12 +93,8 @@ class InvitationAdmin(FamilyAuditedAdmin):
     readonly_fields = ["accepted_at", "accepted_by"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the trail is append-only, also for staff."""
-
-    list_display = ["at", "actor_label", "role", "action", "object_type", "child"]
-    list_filter = ["action"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records staff may look at but never add, change or delete (written only by the app)."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -108,3 +104,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the trail is append-only, also for staff."""
+
+    list_display = ["at", "actor_label", "role", "action", "object_type", "child"]
+    list_filter = ["action"]

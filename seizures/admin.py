@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from caregiver.admin import FamilyAuditedAdmin
+from caregiver.admin import FamilyAuditedAdmin, ReadOnlyAdmin
 from seizures.models import Alert, Cluster, Episode, Treatment
 
 
@@ -54,7 +54,7 @@ class TreatmentAdmin(FamilyAuditedAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdmin):
     """The alert queue, for operators to see what was sent, skipped or given up and why.
     Read-only: only the writers queue alerts and only the worker changes them."""
 
@@ -62,12 +62,3 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "kind", "channel"]
     list_select_related = ["child", "membership__user"]
     search_fields = ["event", "child__name", "membership__user__email", "last_error"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
