@@ -6,7 +6,7 @@ durations, burden, sign shares, time of day, and treatments judged 28 days befor
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 from django.db import connection
@@ -17,6 +17,7 @@ from caregiver.models import Child
 from seizures.models import DayConfirmation, Episode, local_midnight
 from seizures.reports import stats
 from seizures.reports.periods import Period
+from seizures.reports.stats.days import utc_midnights
 from tests.conftest import make_child
 from tests.support.factories import make_treatment
 
@@ -170,6 +171,17 @@ def test_days_and_hours_match_zoneinfo_in_zones_with_odd_offsets_and_midnight_ch
         expected_hours[local.weekday()][local.hour] += 1
     assert {d: n for d, n in zip(result.days, result.counts, strict=True) if n} == expected_days
     assert result.hours == expected_hours
+
+
+def test_the_days_begin_at_local_midnight_in_every_zone() -> None:
+    """The day grid's midnights, worked out with one zoneinfo call a day, are the instants
+    `local_midnight` gives: in every zone this machine knows, on every day of four years
+    (midnights that do not exist or happen twice included)."""
+    first = date(2025, 1, 1)
+    for name in sorted(available_timezones()):
+        zone = ZoneInfo(name)
+        expected = [local_midnight(first + timedelta(days=n), zone).replace(tzinfo=None) for n in range(4 * 366)]
+        assert utc_midnights(first, 4 * 366, zone) == expected, name
 
 
 def test_offset_changes_are_found_to_the_second() -> None:
