@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -90,12 +91,12 @@ def epoch_sql(column: str) -> str:
 
 
 # --- The days -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class DayRow:
+class DayRow(NamedTuple):
     """One local day's aggregates. `detailed` counts episodes logged with the checklist (not
     bare "+1" taps): the fair denominator for sign and migration shares. `sides`, `rescue`
     and `tallies` are counted only when asked for (the report), as each costs a little at
-    100,000 rows."""
+    100,000 rows. A named tuple: a page makes one for each day with seizures, and a tuple is
+    made several times faster than a frozen dataclass."""
 
     on: date
     count: int
