@@ -130,6 +130,17 @@ class PeriodForm(forms.Form):
         self.fields["start"].widget.attrs["max"] = today.isoformat()
         self.fields["end"].widget.attrs["max"] = today.isoformat()
 
+    @property
+    def date_fields(self) -> list[tuple[forms.BoundField, str | None]]:
+        """The custom dates, each with its value as its date input writes it (the text typed,
+        when it was not a date)."""
+        return [(field, field.field.widget.format_value(field.value())) for field in (self["start"], self["end"])]
+
+    @property
+    def by_shown(self) -> str:
+        """The granularity option to mark selected ("" for automatic)."""
+        return str(self["by"].value() or "")
+
     def clean(self) -> dict:
         data = super().clean()
         preset = data.get("period") or ""
