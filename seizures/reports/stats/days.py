@@ -140,7 +140,7 @@ Part = tuple[datetime, datetime, int]
 
 
 def _texts(parts: list[Part]) -> list[tuple[str, str, int]]:
-    """The parts with their instants as SQLite stores `started_at` (naive UTC text, so text
+    """The parts with their instants as naive UTC text (as SQLite stores `started_at`, so text
     order is time order); an end that is the next part's start (the same midnight) is
     written once."""
     texts, previous, end_text = [], None, ""
@@ -154,9 +154,11 @@ def _texts(parts: list[Part]) -> list[tuple[str, str, int]]:
 def _day_values(child: Child, parts: list[Part], report: bool) -> list[tuple[int, list]]:
     """For each part with seizures, its index and its values: the aggregates, then the known
     durations, then each seizure's local hour (its epoch seconds plus the part's offset, so
-    no time-zone lookup per row). Parts without seizures are left out by an index probe
-    before any aggregate is started: on a sparse diary most days are empty, and their thirty
-    aggregates cost more than the days that had seizures."""
+    no time-zone lookup per row). Parts without seizures are left out before any aggregate
+    is started: on a sparse diary most days are empty, and their thirty aggregates would
+    cost more than the days that had seizures."""
+    if not parts:  # periods too frequent to count cover every day
+        return []
     table = connection.ops.quote_name(Episode._meta.db_table)
     aggregates = ", ".join(_aggregates(report))
     live = "e.child_id = %s AND e.deleted_at IS NULL"
@@ -173,7 +175,7 @@ def _day_values(child: Child, parts: list[Part], report: bool) -> list[tuple[int
             " json_group_array(e.duration_seconds) FILTER (WHERE e.duration_seconds IS NOT NULL),"
             f" json_group_array({hour})) FROM {table} e WHERE {live} AND {inside}) FROM d"
             f" WHERE EXISTS (SELECT 1 FROM {table} e WHERE {live} AND {inside}) ORDER BY d.n"
-        )
+        )  # not joined and grouped as on PostgreSQL: SQLite would sort every row to group them
         with connection.cursor() as cursor:
             cursor.execute(sql, [json.dumps(_texts(parts)), child.pk, child.pk])
             found = cursor.fetchall()
@@ -181,27 +183,27 @@ def _day_values(child: Child, parts: list[Part], report: bool) -> list[tuple[int
         values = json.loads("[" + ",".join(text for _, text in found) + "]")
         return [(n, part) for (n, _), part in zip(found, values, strict=True)]
     if connection.vendor == "postgresql":
+        # Joined and grouped by part: the parts come out of unnest in order, so PostgreSQL
+        # aggregates the index's rows as they arrive, without sorting them, and a part
+        # without seizures joins nothing.
         sql = (
-            "SELECT d.n - 1, s.* FROM unnest(%s::timestamptz[], %s::timestamptz[], %s::integer[])"
-            " WITH ORDINALITY AS d(day_start, day_end, utc_offset, n)"
-            f" CROSS JOIN LATERAL (SELECT {aggregates}, array_agg(e.duration_seconds)"
-            f" FILTER (WHERE e.duration_seconds IS NOT NULL), array_agg({hour}) FROM {table} e"
-            f" WHERE {live} AND {inside}) s"
-            f" WHERE EXISTS (SELECT 1 FROM {table} e WHERE {live} AND {inside}) ORDER BY d.n"
+            f"SELECT {aggregates}, COALESCE(array_agg(e.duration_seconds)"
+            f" FILTER (WHERE e.duration_seconds IS NOT NULL), '{{}}'), array_agg({hour}), d.n - 1"
+            " FROM unnest(%s::timestamptz[], %s::timestamptz[], %s::integer[])"
+            f" WITH ORDINALITY AS d(day_start, day_end, utc_offset, n) JOIN {table} e ON {live} AND {inside}"
+            " GROUP BY d.n ORDER BY d.n"
         )
         with transaction.atomic(), connection.cursor() as cursor:
             # The planner overestimates the per-day ranges and would spend longer compiling
             # the query with JIT than running it (0.3 s against 0.07 s at 100,000 episodes).
             cursor.execute("SET LOCAL jit = off")
-            starts, ends, offsets = zip(*parts, strict=True) if parts else ((), (), ())
-            # Arrays as literals: one text parameter each, not a thousand adapted values.
-            arrays = [
-                "{" + ",".join(f"{m}+00" for m in starts) + "}",
-                "{" + ",".join(f"{m}+00" for m in ends) + "}",
-                "{" + ",".join(map(str, offsets)) + "}",
-            ]
-            cursor.execute(sql, [*arrays, child.pk, child.pk])
-            return [(row[0], [*row[1:-2], row[-2] or [], row[-1]]) for row in cursor.fetchall()]
+            starts, ends, offsets = zip(*_texts(parts), strict=True)
+            # Arrays as literals of UTC instants: one text parameter each, not a thousand
+            # adapted values.
+            arrays = ["{" + "+00,".join(starts) + "+00}", "{" + "+00,".join(ends) + "+00}"]
+            cursor.execute(sql, [*arrays, "{" + ",".join(map(str, offsets)) + "}", child.pk])
+            # Each row is the part's values as they are, its index last.
+            return [(row[-1], row) for row in cursor.fetchall()]
     raise NotImplementedError(f"seizure statistics support SQLite and PostgreSQL, not {connection.vendor}")
 
 
