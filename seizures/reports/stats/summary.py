@@ -11,7 +11,6 @@ uncountable`), as estimates; the days they touch are recorded but never seizure-
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate, chain
@@ -266,10 +265,10 @@ def _longest_run_of_zeros(days: list[date], free: list[bool]) -> Stretch:
 def _hours(rows: list[DayRow]) -> list[list[int]]:
     """Seizures by local weekday (Monday first) and hour over the days of `rows` (the
     recorded ones: seizures logged on a day marked not recorded are left out, as everywhere)."""
-    by_weekday: list[list[int]] = [[] for _ in range(7)]
+    by_weekday: list[list[bytes]] = [[] for _ in range(7)]
     for row in rows:
-        by_weekday[row.on.weekday()] += row.hours
-    return [[counted[hour] for hour in range(24)] for counted in map(Counter, by_weekday)]
+        by_weekday[row.on.weekday()].append(row.hours)
+    return [[hours.count(hour) for hour in range(24)] for hours in map(b"".join, by_weekday)]
 
 
 def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
