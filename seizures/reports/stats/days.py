@@ -210,7 +210,7 @@ def _day_values(child: Child, parts: list[Part], report: bool) -> list[tuple[int
             cursor.execute(sql, [*arrays, "{" + ",".join(map(str, offsets)) + "}", child.pk])
             rows = cursor.fetchall()
         # Every part's durations (sent as text, like the hours) parsed in one call.
-        durations = orjson.loads("[[" + "],[".join(row[-3] for row in rows) + "]]")
+        durations = orjson.loads("[" + ",".join(f"[{row[-3]}]" for row in rows) + "]")
         return [
             (row[-1], [*row[:-3], known, row[-2].encode().translate(_LETTER_HOURS)])
             for row, known in zip(rows, durations, strict=True)
