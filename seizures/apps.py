@@ -18,8 +18,12 @@ class SeizuresConfig(AppConfig):
     child_home = "seizures:home"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from caregiver.signals import child_data_export, demo_child_seeded
         from seizures import receivers
+
+        connection_created.connect(receivers.no_jit, dispatch_uid="seizures.no_jit")
 
         child_data_export.connect(receivers.export_episodes, dispatch_uid="seizures.export_episodes")
         child_data_export.connect(receivers.export_treatments, dispatch_uid="seizures.export_treatments")

@@ -207,7 +207,6 @@ def test_statistics_take_a_fixed_number_of_queries(child, django_assert_num_quer
     began = stats.diary_began_on(child)
     period = Period("all", began, NOW.date(), "week")
     # The days (their hours of the week too) and the days confirmed, not recorded and too
-    # frequent to count; PostgreSQL adds a savepoint and a SET around the days.
-    expected = 4 if connection.vendor == "sqlite" else 7
-    with django_assert_num_queries(expected):
+    # frequent to count.
+    with django_assert_num_queries(4):
         stats.summarise(child, period, began_on=began)

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.urls import reverse
 
@@ -135,9 +134,8 @@ def test_figures_run_a_fixed_number_of_queries_whatever_the_periods(child, djang
     log(child, *(at(child, f"2026-06-{day:02d} 10:30") for day in range(1, 29)))
     for day in range(1, periods + 1):
         period(child, at(child, f"2026-06-{day:02d} 10:00"), at(child, f"2026-06-{day:02d} 11:00"), day)
-    # The coverage (three) and the days (their hours too); PostgreSQL adds a savepoint and a
-    # SET around the days.
-    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 7):
+    # The coverage (three) and the days (their hours too).
+    with django_assert_num_queries(4):
         result = summary(child, "2026-06-01", "2026-06-30", began="2026-06-01")
     assert result.whole.count == 28 - periods
 
