@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -31,7 +32,9 @@ class AuthedRequest(HttpRequest):
 
 
 def child_for(request: HttpRequest, child_id: UUID | str, need: Need = Need.READ) -> Child:
-    """The child if the user is on its care team, with `child.membership` set.
+    """The child if the user is on its care team, with `child.membership` set (and
+    `membership.on_other_teams`, whether the user has another child: the page offers to
+    switch).
 
     Non-members (and anonymous users) get 404, so a child's existence is not revealed;
     members whose role lacks `need` get 403. One query.
@@ -42,8 +45,11 @@ def child_for(request: HttpRequest, child_id: UUID | str, need: Need = Need.READ
         child_uuid = child_id if isinstance(child_id, UUID) else UUID(str(child_id))
     except ValueError:
         raise Http404 from None
+    others = Membership.objects.filter(user=OuterRef("user")).exclude(child=OuterRef("child"))
     membership = get_object_or_404(
-        Membership.objects.select_related("child"), user=request.user, child__public_id=child_uuid
+        Membership.objects.select_related("child").annotate(on_other_teams=Exists(others)),
+        user=request.user,
+        child__public_id=child_uuid,
     )
     if need is Need.WRITE and not membership.can_write:
         raise PermissionDenied

@@ -120,3 +120,13 @@ def test_owner_reads_the_audit_trail_but_a_caregiver_cannot(client, owner, child
     assert "edit child" in page and owner.email in page
     client.force_login(caregiver_user)
     assert client.get(f"/c/{child.public_id}/audit/").status_code == 403
+
+
+def test_a_child_page_offers_to_switch_child_only_to_someone_with_another(owner_client, owner, child) -> None:
+    """The child's name in the menu is a switch only for a member of another child's team
+    (known from the same query that checks the membership)."""
+    page = owner_client.get(f"/c/{child.public_id}/").content.decode()
+    assert 'class="child-name">Robin<' in page and "child-switch" not in page
+    make_child(owner, "Sam")
+    page = owner_client.get(f"/c/{child.public_id}/").content.decode()
+    assert 'class="child-switch"' in page and "Robin ⇄" in page
