@@ -314,7 +314,7 @@ def day_rows(
     types_at = onsets_at + len(ONSETS)
     sides_at = types_at + len(TYPES)
     rescue_at = sides_at + len(SIDED) * len(SIDES)
-    counts, rows = [0] * size, []
+    counts, rows, origin = [0] * size, [], first.toordinal()
     for n, parts in found.items():
         values = _merged(parts, width)
         counts[n] = values[0]
@@ -327,7 +327,7 @@ def day_rows(
             }
         rows.append(
             DayRow(
-                first + timedelta(days=n),
+                date.fromordinal(origin + n),
                 values[0],
                 values[1],
                 tuple(values[signs_at:migrated_at]),

@@ -307,7 +307,7 @@ def summarise(child: Child, period: Period, *, began_on: date, report: bool = Fa
             "rescue": sum(r.rescue for r in kept),
             "tallies": sum(r.tallies for r in kept),
         }
-    all_days = [lead_start + timedelta(days=n) for n in range(len(grid.counts))]
+    all_days = list(map(date.fromordinal, range(lead_start.toordinal(), lead_start.toordinal() + len(grid.counts))))
     days = all_days[lead:]
     start, end = period.bounds(child.zone)
     rolling = _rolling(grid.counts, all_recorded, lead)
