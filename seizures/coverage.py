@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, DateField, Q, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -206,19 +206,16 @@ class Coverage:
 
 def load_coverage(child: Child, first: date, last: date) -> Coverage:
     """The confirmations, not-recorded ranges and periods too frequent to count touching
-    `first`..`last`: two queries (the days confirmed and the ranges in one, a confirmed day
-    read as a range with no end)."""
-    confirmed = DayConfirmation.objects.filter(child=child, confirmed_on__range=(first, last)).values_list(
-        "confirmed_on", Value(None, output_field=DateField())
-    )
+    `first`..`last`: three queries."""
+    confirmed = DayConfirmation.objects.filter(child=child, confirmed_on__range=(first, last))
     ranges = NotRecordedRange.objects.filter(child=child, started_on__lte=last, ended_on__gte=first)
-    days, not_recorded = set(), []
-    for start, end in confirmed.union(ranges.values_list("started_on", "ended_on"), all=True):
-        if end is None:
-            days.add(start)
-        else:
-            not_recorded.append((start, end))
-    return Coverage(first, last, frozenset(days), tuple(sorted(not_recorded)), load_periods(child, first, last))
+    return Coverage(
+        first,
+        last,
+        frozenset(confirmed.values_list("confirmed_on", flat=True)),
+        tuple(ranges.order_by("started_on").values_list("started_on", "ended_on")),
+        load_periods(child, first, last),
+    )
 
 
 def confirmation_on(child: Child, day: date) -> DayConfirmation | None:

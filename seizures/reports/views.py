@@ -94,7 +94,7 @@ def _read_period(request: AuthedRequest, child: Child, *, charts: bool = True) -
 
 def _charts_context(child: Child, period: Period, began_on: date, today: date, *, report: bool) -> dict:
     """Statistics, figures, the treatment table, the day notes and the dose marks for `period`:
-    eleven queries at most (the treatment windows need three more only when some fall outside
+    twelve queries at most (the treatment windows need three more only when some fall outside
     the summarised days; the dose marks one fewer when the child has no medicine)."""
     summary = stats.summarise(child, period, began_on=began_on, report=report)
     treatments = list(Treatment.objects.for_child(child).order_by("started_on", "pk"))

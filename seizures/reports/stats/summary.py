@@ -272,8 +272,8 @@ def _hours(rows: list[DayRow]) -> list[list[int]]:
 
 
 def summarise(child: Child, period: Period, *, began_on: date, report: bool = False) -> Summary:
-    """Every figure for `period` (which starts no earlier than `began_on`). Three queries: the
-    coverage (two) and the days (from up to 27 days before the period, for the first
+    """Every figure for `period` (which starts no earlier than `began_on`). Four queries: the
+    coverage (three) and the days (from up to 27 days before the period, for the first
     rolling averages)."""
     lead_start = min(period.start, max(period.start - timedelta(days=max(ROLLING) - 1), began_on))
     lead = (period.start - lead_start).days

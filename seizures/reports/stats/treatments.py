@@ -90,8 +90,8 @@ def treatment_effects(
 ) -> list[Effect]:
     """Before-and-after windows for each treatment, counting recorded days only. Days in
     `counted` (seizures per day, from `summarise`) are not counted again, nor is `coverage`
-    loaded again when it spans every window: at most three queries (the other days, the
-    windows' confirmations and not-recorded ranges, and their periods too frequent to count).
+    loaded again when it spans every window: at most four queries (the other days, and
+    the windows' confirmations, not-recorded ranges and periods too frequent to count).
     Seizures inside those periods are in neither window's count. `missing` is "before" when the
     diary began less than 28 days before the start, "after" when the treatment has run for
     less than 28 whole days, "incomplete" when a window has fewer recorded days than
