@@ -159,9 +159,9 @@ _LETTER_HOURS = bytes.maketrans(bytes(range(65, 65 + 24)), bytes(range(24)))
 def _day_values(child: Child, parts: list[Part], report: bool) -> list[tuple[int, list]]:
     """For each part with seizures, its index and its values: the aggregates, then the known
     durations, then each seizure's local hour as a byte (its epoch seconds plus the part's
-    offset, so no time-zone lookup per row). Parts without seizures are left out before any aggregate
-    is started: on a sparse diary most days are empty, and their thirty aggregates would
-    cost more than the days that had seizures."""
+    offset, so no time-zone lookup per row). Parts without seizures are left out before any
+    aggregate is started: on a sparse diary most days are empty, and their thirty aggregates
+    would cost more than the days that had seizures."""
     if not parts:  # periods too frequent to count cover every day
         return []
     table = connection.ops.quote_name(Episode._meta.db_table)
