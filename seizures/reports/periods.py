@@ -127,8 +127,6 @@ class PeriodForm(forms.Form):
         super().__init__(data, initial=initial)
         self.today = today
         self.began_on = began_on
-        self.fields["start"].widget.attrs["max"] = today.isoformat()
-        self.fields["end"].widget.attrs["max"] = today.isoformat()
 
     @property
     def date_fields(self) -> list[tuple[forms.BoundField, str | None]]:

@@ -122,6 +122,24 @@ def test_bad_dates_get_a_clear_message_never_a_500(owner_client, history, query,
     assert owner_client.get(url("export-csv", history, **query)).status_code == 400
 
 
+def test_the_custom_dates_fields_keep_what_was_typed_and_tie_each_error_to_its_field(owner_client, history) -> None:
+    """The period picker's fields are written out in the template: each keeps the text typed,
+    stops at today, and a field's error is named by its input's aria-describedby."""
+    html = owner_client.get(url("charts", history, period="custom", start="2026-02-30", end="2026-11-01", by="week"))
+    html = html.content.decode()
+    assert '<ul class="errorlist" id="id_start_error"><li>Enter a valid date.</li></ul>' in html
+    assert (
+        '<input type="date" name="start" value="2026-02-30" max="2026-11-20" aria-invalid="true"'
+        ' aria-describedby="id_start_error" id="id_start">'
+    ) in html
+    assert '<input type="date" name="end" value="2026-11-01" max="2026-11-20" id="id_end">' in html
+    assert '<label for="id_by">Show per:</label>' in html and '<option value="week" selected>Week</option>' in html
+    shown = owner_client.get(url("charts", history, period="custom", start="2026-10-01", end="2026-10-14"))
+    shown = shown.content.decode()
+    assert 'value="2026-10-01" max="2026-11-20" id="id_start"' in shown  # the period in view, ready to change
+    assert '<option value="" selected>Automatic</option>' in shown and "errorlist" not in shown
+
+
 def test_custom_dates_show_that_period(owner_client, history) -> None:
     html = owner_client.get(url("charts", history, period="custom", start="2026-10-01", end="2026-10-14")).content
     assert "1 Oct 2026 to 14 Oct 2026" in html.decode() and "of 14 days recorded" in html.decode()
